@@ -1,0 +1,11 @@
+package org.scimoe.embed;
+
+/**
+ * One text to embed and, for domain-routed bundles, the domain whose expert should encode it
+ * (null: the bundle's default domain, or an error when it has none).
+ */
+public record EmbedInput(String text, String domain) {
+    public static EmbedInput of(String text) {
+        return new EmbedInput(text, null);
+    }
+}

@@ -1,0 +1,33 @@
+package org.scimoe.embed;
+
+import java.util.List;
+import org.scimoe.bundle.BundleManifest;
+import org.scimoe.runtime.Device;
+
+/** Turns texts into vectors with one model bundle. Implementations are thread-safe. */
+public interface TextEmbedder extends AutoCloseable {
+
+    BundleManifest manifest();
+
+    /** The device inference runs on, and why. */
+    Device device();
+
+    /**
+     * Embeds texts in the caller's order. Inputs are checked first, so a bad input fails the call
+     * before any inference runs; callers that must not lose good inputs check each with {@link #check}.
+     */
+    List<Embedding> embed(List<EmbedInput> inputs, Role role);
+
+    /** Throws {@link InvalidInputException} naming the field when this input cannot be embedded. */
+    void check(EmbedInput input);
+
+    /** Counters since the embedder was opened. */
+    EncoderStats stats();
+
+    default Embedding embedOne(String text, String domain, Role role) {
+        return embed(List.of(new EmbedInput(text, domain)), role).get(0);
+    }
+
+    @Override
+    void close();
+}

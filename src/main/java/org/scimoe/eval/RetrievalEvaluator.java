@@ -1,0 +1,93 @@
+package org.scimoe.eval;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongConsumer;
+import org.apache.lucene.store.ByteBuffersDirectory;
+import org.apache.lucene.store.Directory;
+import org.scimoe.embed.EmbedInput;
+import org.scimoe.embed.Embedding;
+import org.scimoe.embed.Role;
+import org.scimoe.embed.TextEmbedder;
+import org.scimoe.lucene.AbstractDoc;
+import org.scimoe.lucene.AbstractIndexWriter;
+import org.scimoe.lucene.AbstractSearcher;
+import org.scimoe.lucene.IndexingReport;
+import org.scimoe.lucene.SearchHit;
+import org.scimoe.lucene.SearchMode;
+
+/**
+ * Evaluates search modes on a {@link BeirCollection}: indexes its corpus in memory with the embedder,
+ * embeds the queries in batches, retrieves the top 100 per mode and averages nDCG@10, Recall@100 and
+ * MRR@10 over the queries that have at least one relevant document (as BEIR does).
+ */
+public final class RetrievalEvaluator {
+    static final int DEPTH = 100;
+
+    private final TextEmbedder embedder;
+    private final String queryDomain;
+
+    /** @param queryDomain domain to route queries to (domain-routed bundles), or null */
+    public RetrievalEvaluator(TextEmbedder embedder, String queryDomain) {
+        this.embedder = embedder;
+        this.queryDomain = queryDomain;
+    }
+
+    public Map<SearchMode, ModeScores> evaluate(BeirCollection collection, Set<SearchMode> modes, LongConsumer progress) {
+        try (Directory dir = new ByteBuffersDirectory()) {
+            try (AbstractIndexWriter writer = new AbstractIndexWriter(dir, embedder)) {
+                for (AbstractDoc doc : collection.corpus()) {
+                    writer.add(withDomain(doc), progress);
+                }
+                IndexingReport report = writer.commit(progress);
+                if (!report.rejected().isEmpty()) {
+                    throw new org.scimoe.ScimoeException(collection.name() + ": " + report.rejected().size()
+                            + " documents could not be indexed, first: " + report.rejected().get(0));
+                }
+            }
+            List<String> ids = new ArrayList<>();
+            for (String qid : collection.qrels().keySet()) {
+                if (collection.queries().containsKey(qid) && RetrievalMetrics.hasRelevant(collection.qrels().get(qid))) {
+                    ids.add(qid);
+                }
+            }
+            List<float[]> vectors = queryVectors(collection, ids, modes);
+            Map<SearchMode, ModeScores> scores = new EnumMap<>(SearchMode.class);
+            try (AbstractSearcher searcher = new AbstractSearcher(dir, embedder)) {
+                for (SearchMode mode : modes) {
+                    double ndcg = 0, recall = 0, mrr = 0;
+                    for (int i = 0; i < ids.size(); i++) {
+                        String qid = ids.get(i);
+                        List<String> ranking = searcher.search(collection.queries().get(qid), vectors == null ? null : vectors.get(i),
+                                mode, DEPTH, null).stream().map(SearchHit::id).filter(id -> !id.equals(qid)).toList();
+                        Map<String, Integer> judged = collection.qrels().get(qid);
+                        ndcg += RetrievalMetrics.ndcg(ranking, judged, 10);
+                        recall += RetrievalMetrics.recall(ranking, judged, DEPTH);
+                        mrr += RetrievalMetrics.reciprocalRank(ranking, judged, 10);
+                    }
+                    int n = Math.max(1, ids.size());
+                    scores.put(mode, new ModeScores(ndcg / n, recall / n, mrr / n, ids.size()));
+                }
+            }
+            return scores;
+        } catch (java.io.IOException e) {
+            throw new org.scimoe.ScimoeException("evaluation index failed: " + e.getMessage(), e);
+        }
+    }
+
+    private AbstractDoc withDomain(AbstractDoc doc) {
+        // a domain-routed bundle encodes the whole collection with the collection's expert
+        return queryDomain == null ? doc : new AbstractDoc(doc.id(), doc.title(), doc.text(), queryDomain);
+    }
+
+    private List<float[]> queryVectors(BeirCollection collection, List<String> ids, Set<SearchMode> modes) {
+        if (modes.equals(Set.of(SearchMode.BM25))) {
+            return null;
+        }
+        List<EmbedInput> inputs = ids.stream().map(id -> new EmbedInput(collection.queries().get(id), queryDomain)).toList();
+        return embedder.embed(inputs, Role.QUERY).stream().map(Embedding::vector).toList();
+    }
+}
