@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +20,11 @@ import org.scimoe.lucene.AbstractDoc;
  * A test collection in BEIR's layout: {@code corpus.jsonl} ({@code _id}, {@code title}, {@code text}),
  * {@code queries.jsonl} ({@code _id}, {@code text}) and {@code qrels/test.tsv} (query-id, corpus-id,
  * score; a header line is allowed). Judgments are graded: the score is the gain, and a score &lt;= 0
- * means not relevant.
+ * means not relevant. Corpus lines without any text (Cranfield has a few) cannot be embedded: they are
+ * left out and listed in {@link #skipped()}.
  */
-public record BeirCollection(String name, List<AbstractDoc> corpus, Map<String, String> queries, Map<String, Map<String, Integer>> qrels) {
+public record BeirCollection(String name, List<AbstractDoc> corpus, Map<String, String> queries, Map<String, Map<String, Integer>> qrels,
+                             List<String> skipped) {
 
     public static BeirCollection load(Path dir) {
         return load(dir, dir.resolve("qrels").resolve("test.tsv"));
@@ -31,7 +34,9 @@ public record BeirCollection(String name, List<AbstractDoc> corpus, Map<String, 
         if (!Files.isDirectory(dir)) {
             throw new InputException(dir + ": not a directory (expected corpus.jsonl, queries.jsonl, qrels/test.tsv)");
         }
-        List<AbstractDoc> corpus = AbstractsFile.readAll(dir.resolve("corpus.jsonl"));
+        List<AbstractDoc> corpus = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        AbstractsFile.read(dir.resolve("corpus.jsonl"), corpus::add, skipped::add);
         Map<String, String> queries = new LinkedHashMap<>();
         JsonLines.read(dir.resolve("queries.jsonl"), new JsonLines.Visitor() {
             @Override
@@ -50,7 +55,7 @@ public record BeirCollection(String name, List<AbstractDoc> corpus, Map<String, 
             }
         });
         Path name = dir.toAbsolutePath().normalize().getFileName();
-        return new BeirCollection(name == null ? dir.toString() : name.toString(), corpus, queries, readQrels(qrelsFile));
+        return new BeirCollection(name == null ? dir.toString() : name.toString(), corpus, queries, readQrels(qrelsFile), skipped);
     }
 
     static Map<String, Map<String, Integer>> readQrels(Path file) {

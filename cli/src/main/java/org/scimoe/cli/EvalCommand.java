@@ -56,6 +56,9 @@ final class EvalCommand implements Callable<Integer> {
         }
         BeirCollection collection = qrels == null ? BeirCollection.load(dir) : BeirCollection.load(dir, qrels);
         var out = spec.commandLine().getOut();
+        if (!collection.skipped().isEmpty()) {
+            spec.commandLine().getErr().printf("left out %d corpus lines, first: %s%n", collection.skipped().size(), collection.skipped().get(0));
+        }
         try (OnnxEncoder encoder = models.open()) {
             Progress progress = json ? null : new Progress(System.err, collection.corpus().size());
             Map<SearchMode, ModeScores> scores = new RetrievalEvaluator(encoder, domain).evaluate(collection, selected,
