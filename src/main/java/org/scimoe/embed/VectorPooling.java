@@ -19,10 +19,13 @@ final class VectorPooling {
             states.get(base, out);
             return out;
         }
+        // one bulk copy of the row's real tokens: element-wise reads from ONNX Runtime's direct buffer are slow
+        float[] tokens = new float[length * dims];
+        states.get(base, tokens);
         for (int t = 0; t < length; t++) {
-            int offset = base + t * dims;
+            int offset = t * dims;
             for (int d = 0; d < dims; d++) {
-                out[d] += states.get(offset + d);
+                out[d] += tokens[offset + d];
             }
         }
         float inv = 1f / Math.max(1, length);

@@ -1,5 +1,6 @@
 package org.scimoe.eval;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Set;
 import java.util.function.LongConsumer;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
+import org.scimoe.ScimoeException;
 import org.scimoe.embed.EmbedInput;
 import org.scimoe.embed.Embedding;
 import org.scimoe.embed.Role;
@@ -44,7 +46,7 @@ public final class RetrievalEvaluator {
                 }
                 IndexingReport report = writer.commit(progress);
                 if (!report.rejected().isEmpty()) {
-                    throw new org.scimoe.ScimoeException(collection.name() + ": " + report.rejected().size()
+                    throw new ScimoeException(collection.name() + ": " + report.rejected().size()
                             + " documents could not be indexed, first: " + report.rejected().get(0));
                 }
             }
@@ -73,8 +75,8 @@ public final class RetrievalEvaluator {
                 }
             }
             return scores;
-        } catch (java.io.IOException e) {
-            throw new org.scimoe.ScimoeException("evaluation index failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new ScimoeException("evaluation index failed: " + e.getMessage(), e);
         }
     }
 

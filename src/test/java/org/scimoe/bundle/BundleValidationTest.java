@@ -82,6 +82,21 @@ class BundleValidationTest {
     }
 
     @Test
+    void domainRoutingNeedsItsInputInTheGraphAndKnownDomains() throws IOException {
+        Path dir = variant("routed", s -> s.replace("\"routing\": { \"mode\": \"none\" }",
+                "\"routing\": { \"mode\": \"domain\", \"input\": \"domain_id\", \"domains\": {\"medicine\": 0, \"aeronautics\": 1} }"));
+        ModelBundle bundle = ModelBundle.open(dir);
+        assertEquals(List.of("medicine", "aeronautics"), bundle.manifest().routing().domainNames());
+        assertEquals(1, bundle.manifest().routing().expertOf("Aeronautics").orElseThrow());
+        BundleException e = assertThrows(BundleException.class, () -> OnnxEncoder.load(bundle, CPU));
+        assertTrue(e.getMessage().contains("routing.input 'domain_id' is not an input of the graph"), e.getMessage());
+
+        Path twice = variant("routed-twice", s -> s.replace("\"routing\": { \"mode\": \"none\" }",
+                "\"routing\": { \"mode\": \"domain\", \"input\": \"domain_id\", \"domains\": {\"a\": 0, \"b\": 0} }"));
+        assertTrue(assertThrows(BundleException.class, () -> ModelBundle.open(twice)).getMessage().contains("expert id 0 is used twice"));
+    }
+
+    @Test
     void damagedGraphIsCaughtByItsChecksumAndByOnnxRuntime() throws IOException {
         ModelBundle real = TestBundles.bundle(TestBundles.INT8);
         Path dir = Files.createDirectories(tmp.resolve("damaged"));

@@ -3,6 +3,7 @@ package org.scimoe.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +48,7 @@ final class EmbedCommand implements Callable<Integer> {
         AbstractsFile.read(input, docs::add, problems::add);
         ObjectMapper json = new ObjectMapper();
         try (OnnxEncoder encoder = models.open();
-             PrintWriter out = output == null ? spec.commandLine().getOut() : new PrintWriter(java.nio.file.Files.newBufferedWriter(output))) {
+             PrintWriter out = output == null ? spec.commandLine().getOut() : new PrintWriter(Files.newBufferedWriter(output))) {
             List<AbstractDoc> good = new ArrayList<>();
             List<EmbedInput> inputs = new ArrayList<>();
             for (AbstractDoc d : docs) {
