@@ -71,28 +71,28 @@ public final class ManifestReader {
                 text(root, "version", true),
                 text(root, "description", false),
                 new BundleManifest.BaseModel(
-                        text(base, "name", false), text(base, "source", false), text(base, "license", false)),
-                text(files, "model", true),
-                text(files, "tokenizer", true),
+                        text(base, "baseModel.name", false), text(base, "baseModel.source", false), text(base, "baseModel.license", false)),
+                text(files, "files.model", true),
+                text(files, "files.tokenizer", true),
                 sha.toLowerCase(Locale.ROOT),
                 orDefault(text(root, "precision", false), "fp32"),
                 positiveInt(root, "dimensions"),
                 Pooling.parse(text(root, "pooling", true)),
                 bool(root, "normalize"),
                 maxTokens,
-                orDefault(text(prefixes, "query", false), ""),
-                orDefault(text(prefixes, "document", false), ""),
+                orDefault(text(prefixes, "prefixes.query", false), ""),
+                orDefault(text(prefixes, "prefixes.document", false), ""),
                 new BundleManifest.Inputs(
-                        text(inputs, "inputIds", true),
-                        text(inputs, "attentionMask", true),
-                        text(inputs, "tokenTypeIds", false)),
-                new BundleManifest.Output(text(output, "name", true), OutputKind.parse(text(output, "kind", true))),
+                        text(inputs, "inputs.inputIds", true),
+                        text(inputs, "inputs.attentionMask", true),
+                        text(inputs, "inputs.tokenTypeIds", false)),
+                new BundleManifest.Output(text(output, "output.name", true), OutputKind.parse(text(output, "output.kind", true))),
                 routing(object(root, "routing")),
                 root.get("training"));
     }
 
     private Routing routing(JsonNode node) {
-        String mode = text(node, "mode", true).toLowerCase(Locale.ROOT);
+        String mode = text(node, "routing.mode", true).toLowerCase(Locale.ROOT);
         switch (mode) {
             case "none":
                 return Routing.NONE;
@@ -113,14 +113,14 @@ public final class ManifestReader {
                 if (ids.isEmpty()) {
                     throw error("routing.domains", "must name at least one domain");
                 }
-                String fallback = text(node, "defaultDomain", false);
+                String fallback = text(node, "routing.defaultDomain", false);
                 if (fallback != null && !ids.containsKey(fallback)) {
                     throw error("routing.defaultDomain", "'" + fallback + "' is not one of " + ids.keySet());
                 }
-                return new Routing(Routing.Mode.DOMAIN, text(node, "input", true), ids, fallback, null, ids.size(), null);
+                return new Routing(Routing.Mode.DOMAIN, text(node, "routing.input", true), ids, fallback, null, ids.size(), null);
             }
             case "gate": {
-                String pool = text(node, "pooling", true).toUpperCase(Locale.ROOT).replace("-", "");
+                String pool = text(node, "routing.pooling", true).toUpperCase(Locale.ROOT).replace("-", "");
                 Routing.GatePooling gatePooling;
                 try {
                     gatePooling = Routing.GatePooling.valueOf(pool);
@@ -128,7 +128,7 @@ public final class ManifestReader {
                     throw error("routing.pooling", "must be 'top1' or 'all'");
                 }
                 return new Routing(Routing.Mode.GATE, null, Map.of(), null, gatePooling,
-                        positiveInt(node, "experts", "routing.experts"), text(node, "gateOutput", false));
+                        positiveInt(node, "experts", "routing.experts"), text(node, "routing.gateOutput", false));
             }
             default:
                 throw error("routing.mode", "must be 'none', 'domain' or 'gate', not '" + mode + "'");
@@ -150,16 +150,18 @@ public final class ManifestReader {
         return node;
     }
 
-    private String text(JsonNode parent, String field, boolean required) {
+    /** @param path the field's dotted path in the manifest; its last segment is looked up in {@code parent} */
+    private String text(JsonNode parent, String path, boolean required) {
+        String field = path.substring(path.lastIndexOf('.') + 1);
         JsonNode node = parent.get(field);
         if (node == null || node.isNull()) {
             if (required) {
-                throw error(field, "is missing");
+                throw error(path, "is missing");
             }
             return null;
         }
         if (!node.isTextual()) {
-            throw error(field, "must be a string");
+            throw error(path, "must be a string");
         }
         return node.asText();
     }

@@ -60,6 +60,10 @@ class BundleValidationTest {
         Path pooling = variant("bad-pooling", s -> s.replace("\"pooling\": \"mean\"", "\"pooling\": \"max\""));
         assertTrue(assertThrows(BundleException.class, () -> ModelBundle.open(pooling)).getMessage().contains("pooling must be 'mean' or 'cls'"));
 
+        Path nested = variant("no-input-ids", s -> s.replace("\"inputIds\": \"input_ids\", ", ""));
+        BundleException n = assertThrows(BundleException.class, () -> ModelBundle.open(nested));
+        assertTrue(n.getMessage().endsWith("field 'inputs.inputIds' is missing"), n.getMessage());
+
         Path json = variant("bad-json", s -> s.substring(0, 40));
         assertTrue(assertThrows(BundleException.class, () -> ModelBundle.open(json)).getMessage().contains("not valid JSON"));
     }
