@@ -76,7 +76,8 @@ final class BenchCommand implements Callable<Integer> {
                     try (OnnxEncoder encoder = OnnxEncoder.load(bundle, options);
                          BareSession bare = new BareSession(bundle, threads, texts, b, sorted)) {
                         List<EmbedInput> inputs = texts.stream().map(EmbedInput::of).toList();
-                        encoder.embed(inputs.subList(0, Math.min(8, inputs.size())), Role.DOCUMENT); // warm-up
+                        // warm-up: one full first batch on each side (sizes ONNX Runtime's memory arena alike)
+                        encoder.embed(inputs.subList(0, Math.min(b, inputs.size())), Role.DOCUMENT);
                         bare.runAll(1);
                         double[] engine = new double[rounds];
                         double[] raw = new double[rounds];
