@@ -15,7 +15,7 @@ import org.scimoe.runtime.DeviceRequest;
 public record EncoderOptions(
         DeviceRequest device, int intraOpThreads, int tokenBudget, int maxBatchSize, boolean sortByLength, boolean verifyChecksum) {
 
-    // Small batches: on 2 CPU cores batch 8 was fastest for abstracts and bigger ones lose up to 30 % (BENCHMARKS.md).
+    // Small batches: on 2 CPU cores about 8 abstracts per batch was fastest (BENCHMARKS.md).
     public static final EncoderOptions DEFAULTS = new EncoderOptions(DeviceRequest.AUTO, 0, 2048, 32, true, true);
 
     public EncoderOptions {
