@@ -18,9 +18,7 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.store.Directory;
 import org.scimoe.ScimoeException;
-import org.scimoe.embed.EmbedInput;
 import org.scimoe.embed.Embedding;
-import org.scimoe.embed.InvalidInputException;
 import org.scimoe.embed.Role;
 import org.scimoe.embed.TextEmbedder;
 
@@ -80,25 +78,13 @@ public final class AbstractIndexWriter implements AutoCloseable {
     }
 
     private void flushPending(LongConsumer progress) {
-        List<AbstractDoc> good = new ArrayList<>();
-        List<EmbedInput> inputs = new ArrayList<>();
-        for (AbstractDoc doc : pending) {
-            EmbedInput input = new EmbedInput(doc.embeddingText(), doc.domain());
-            try {
-                if (doc.id() == null || doc.id().isBlank()) {
-                    throw new InvalidInputException("id", "is missing");
-                }
-                embedder.check(input);
-                good.add(doc);
-                inputs.add(input);
-            } catch (InvalidInputException e) {
-                rejected.add("document '" + doc.id() + "': " + e.getMessage());
-            }
-        }
+        ScreenedDocs screened = ScreenedDocs.screen(pending, embedder);
+        rejected.addAll(screened.rejected());
+        List<AbstractDoc> good = screened.accepted();
         int count = pending.size();
         pending.clear();
         if (!good.isEmpty()) {
-            List<Embedding> vectors = embedder.embed(inputs, Role.DOCUMENT);
+            List<Embedding> vectors = embedder.embed(screened.inputs(), Role.DOCUMENT);
             try {
                 for (int i = 0; i < good.size(); i++) {
                     writer.updateDocument(new Term(IndexFields.ID, good.get(i).id()), document(good.get(i), vectors.get(i)));

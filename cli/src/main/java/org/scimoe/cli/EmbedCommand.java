@@ -8,13 +8,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.scimoe.embed.EmbedInput;
 import org.scimoe.embed.Embedding;
-import org.scimoe.embed.InvalidInputException;
 import org.scimoe.embed.OnnxEncoder;
 import org.scimoe.embed.Role;
 import org.scimoe.io.AbstractsFile;
+import org.scimoe.ScimoeException;
 import org.scimoe.lucene.AbstractDoc;
+import org.scimoe.lucene.ScreenedDocs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,26 +42,21 @@ final class EmbedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Role r = Role.valueOf(role.toUpperCase());
+        Role r = switch (role.toLowerCase()) {
+            case "query" -> Role.QUERY;
+            case "document" -> Role.DOCUMENT;
+            default -> throw new ScimoeException("--role must be query or document, not '" + role + "'");
+        };
         List<AbstractDoc> docs = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         AbstractsFile.read(input, docs::add, problems::add);
         ObjectMapper json = new ObjectMapper();
         try (OnnxEncoder encoder = models.open();
              PrintWriter out = output == null ? spec.commandLine().getOut() : new PrintWriter(Files.newBufferedWriter(output))) {
-            List<AbstractDoc> good = new ArrayList<>();
-            List<EmbedInput> inputs = new ArrayList<>();
-            for (AbstractDoc d : docs) {
-                EmbedInput in = new EmbedInput(d.embeddingText(), d.domain());
-                try {
-                    encoder.check(in);
-                    good.add(d);
-                    inputs.add(in);
-                } catch (InvalidInputException e) {
-                    problems.add("document '" + d.id() + "': " + e.getMessage());
-                }
-            }
-            List<Embedding> vectors = encoder.embed(inputs, r);
+            ScreenedDocs screened = ScreenedDocs.screen(docs, encoder);
+            problems.addAll(screened.rejected());
+            List<AbstractDoc> good = screened.accepted();
+            List<Embedding> vectors = encoder.embed(screened.inputs(), r);
             for (int i = 0; i < good.size(); i++) {
                 Embedding e = vectors.get(i);
                 ObjectNode n = json.createObjectNode().put("id", good.get(i).id());
