@@ -64,9 +64,9 @@ final class PairEvalCommand implements Callable<Integer> {
             return 0;
         }
         out.printf("model %s, %s pairs of %s%n", models.model, split, pairs);
-        out.printf("%-14s %6s %6s %7s %9s %9s %7s %8s %7s %8s %8s %6s%n", "domain", "pos", "neg", "F1max", "threshold", "precision",
+        out.printf("%-20s %6s %6s %7s %9s %9s %7s %8s %7s %8s %8s %6s%n", "domain", "pos", "neg", "F1max", "threshold", "precision",
                 "recall", "accuracy", "ROC-AUC", "mean+", "mean-", "ratio");
-        result.forEach((domain, m) -> out.printf(Locale.ROOT, "%-14s %6d %6d %7.4f %9.4f %9.4f %7.4f %8.4f %7.4f %8.4f %8.4f %6.3f%n",
+        result.forEach((domain, m) -> out.printf(Locale.ROOT, "%-20s %6d %6d %7.4f %9.4f %9.4f %7.4f %8.4f %7.4f %8.4f %8.4f %6.3f%n",
                 domain, m.positives(), m.negatives(), m.f1max(), m.threshold(), m.precision(), m.recall(), m.accuracy(), m.rocAuc(),
                 m.meanPositive(), m.meanNegative(), m.ratio()));
         return 0;

@@ -91,8 +91,9 @@ final class PairsCommand implements Callable<Integer> {
             throw new InputException("--fractions takes two numbers, train and valid, e.g. 0.8,0.1");
         }
         PairCorpus corpus = new PairCorpus(domains);
-        docFiles.forEach(f -> corpus.addDocuments(f, null, ""));
-        collections.forEach((domain, dir) -> corpus.addDocuments(dir.resolve("corpus.jsonl"), domain, domain + ":"));
+        docFiles.forEach(f -> corpus.addDocuments(f, null, "", null));
+        List<String> emptyDocs = new ArrayList<>(); // collections' records without text: skipped, as the engine's eval does
+        collections.forEach((domain, dir) -> corpus.addDocuments(dir.resolve("corpus.jsonl"), domain, domain + ":", emptyDocs));
 
         Map<DocPair, Integer> pairs = new TreeMap<>();
         ObjectNode summary = new ObjectMapper().createObjectNode();
@@ -148,14 +149,22 @@ final class PairsCommand implements Callable<Integer> {
             writeHeldOutQrels(domain, qrelsFile, queries.subList(cut, queries.size()));
             heldOut.put(domain, queries.size() - cut);
         }
-        Map<String, Split> splitOf = DocumentSplit.assign(pairedDocs(pairs), pairs.keySet(), fractions.get(0), fractions.get(1),
-                DocumentSplit.Mode.valueOf(splitMode.toUpperCase(java.util.Locale.ROOT)), seed);
+        // Each domain is split on its own, so every domain gets its share of train, valid and test.
+        Map<String, Split> splitOf = new TreeMap<>();
+        Map<String, String> domainOf = corpus.domains();
+        Map<String, Map<DocPair, Integer>> byDomain = new TreeMap<>();
+        pairs.forEach((p, c) -> byDomain.computeIfAbsent(domainOf.get(p.a()), d -> new TreeMap<>()).put(p, c));
+        for (Map<DocPair, Integer> domainPairs : byDomain.values()) {
+            splitOf.putAll(DocumentSplit.assign(pairedDocs(domainPairs), domainPairs.keySet(), fractions.get(0), fractions.get(1),
+                    DocumentSplit.Mode.valueOf(splitMode.toUpperCase(java.util.Locale.ROOT)), seed));
+        }
         PairSets sets = PairSets.build(pairs, corpus.domains(), splitOf, seed);
 
         summary.put("pairs", pairs.size());
         summary.put("droppedStraddlingSplits", sets.straddling());
         summary.put("droppedCrossDomain", sets.crossDomain());
         summary.put("skippedCitations", skipped.size());
+        summary.put("skippedEmptyDocuments", emptyDocs.size());
         ObjectNode counts = summary.putObject("positives");
         for (Split s : Split.values()) {
             Map<String, Integer> perDomain = new TreeMap<>();

@@ -27,18 +27,31 @@ public final class DocumentSplit {
 
     private DocumentSplit() {}
 
-    /** @param fractions train, valid (test gets the rest) */
+    /**
+     * @param train  fraction for training, valid for validation; test gets the rest. In {@code GRAPH}
+     *               mode the fractions are of pair endpoints (a document counts once per pair it is in),
+     *               so each split gets about its share of the pairs, not just of the documents.
+     */
     public static Map<String, Split> assign(List<String> docs, Set<DocPair> pairs, double train, double valid, Mode mode, long seed) {
         if (train <= 0 || valid < 0 || train + valid >= 1) {
             throw new IllegalArgumentException("split fractions need train > 0, valid >= 0 and train + valid < 1");
         }
+        Map<String, Integer> degree = new HashMap<>();
+        for (DocPair p : pairs) {
+            degree.merge(p.a(), 1, Integer::sum);
+            degree.merge(p.b(), 1, Integer::sum);
+        }
         List<String> order = mode == Mode.GRAPH ? walk(docs, pairs, seed) : shuffled(docs, seed);
+        double total = 0;
+        for (String d : order) {
+            total += mode == Mode.GRAPH ? Math.max(1, degree.getOrDefault(d, 0)) : 1;
+        }
         Map<String, Split> split = new TreeMap<>();
-        int n = order.size();
-        long trainEnd = Math.round(n * train);
-        long validEnd = Math.round(n * (train + valid));
-        for (int i = 0; i < n; i++) {
-            split.put(order.get(i), i < trainEnd ? Split.TRAIN : i < validEnd ? Split.VALID : Split.TEST);
+        double seen = 0;
+        for (String d : order) {
+            double position = seen / total;
+            split.put(d, position < train ? Split.TRAIN : position < train + valid ? Split.VALID : Split.TEST);
+            seen += mode == Mode.GRAPH ? Math.max(1, degree.getOrDefault(d, 0)) : 1;
         }
         return split;
     }

@@ -32,8 +32,11 @@ public final class PairCorpus {
     /**
      * Documents with their own {@code domain} field, or all in {@code domain} when it is given. Ids get
      * {@code idPrefix} (e.g. {@code "medline:"}) so that collections numbered from 1 can live side by side.
+     *
+     * @param unusable null: a document without text is an error; else such lines are skipped and listed here
+     *                 (test collections such as Cranfield have a few empty records)
      */
-    public void addDocuments(Path file, String domain, String idPrefix) {
+    public void addDocuments(Path file, String domain, String idPrefix, List<String> unusable) {
         AbstractsFile.readLocated(file, (doc, where) -> {
             String d = domain != null ? domain : doc.domain();
             if (d == null || d.isBlank()) {
@@ -47,7 +50,10 @@ public final class PairCorpus {
                 throw new InputException(where + ": document id '" + doc.id() + "' appears twice");
             }
         }, problem -> {
-            throw new InputException(problem);
+            if (unusable == null || !problem.contains("is missing or empty")) {
+                throw new InputException(problem);
+            }
+            unusable.add(problem);
         });
     }
 
