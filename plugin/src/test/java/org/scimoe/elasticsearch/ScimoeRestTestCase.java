@@ -36,6 +36,11 @@ public abstract class ScimoeRestTestCase extends ESIntegTestCase {
         return dir.toAbsolutePath();
     }
 
+    /** A directory with {@link BrokenBundle}, next to the test JVM's temp files (under target/). */
+    static Path brokenBundlesDir() {
+        return BrokenBundle.write(Path.of(System.getProperty("java.io.tmpdir")).resolve("scimoe-test-bundles").toAbsolutePath());
+    }
+
     @Override
     protected boolean addMockHttpTransport() {
         return false;
@@ -62,7 +67,7 @@ public abstract class ScimoeRestTestCase extends ESIntegTestCase {
                 .put(super.nodeSettings(nodeOrdinal, otherSettings))
                 .put(NetworkModule.TRANSPORT_TYPE_KEY, Netty4Plugin.NETTY_TRANSPORT_NAME)
                 .put(NetworkModule.HTTP_TYPE_KEY, Netty4Plugin.NETTY_HTTP_TRANSPORT_NAME)
-                .putList(ScimoeSettings.MODEL_DIRS.getKey(), bundlesDir().toString())
+                .putList(ScimoeSettings.MODEL_DIRS.getKey(), bundlesDir().toString(), brokenBundlesDir().toString())
                 .put(ScimoeSettings.DEVICE.getKey(), "cpu")
                 .put(ScimoeSettings.THREADS.getKey(), 2)
                 .build();

@@ -50,6 +50,7 @@ public class ScimoeSingleNodeRestTests extends ScimoeRestTestCase {
         for (Map.Entry<String, Map<String, Object>> e : bad.entrySet()) {
             bulk.append("{\"index\":{\"_id\":\"").append(e.getKey()).append("\"}}\n").append(toJson(e.getValue())).append('\n');
         }
+        long[] before = textsAndBatches();
         ObjectPath result = json("POST", "/abstracts/_bulk?pipeline=scimoe&refresh=true", bulk.toString());
         List<Object> items = result.evaluate("items");
         assertThat(items.size(), equalTo(docs.size() + bad.size()));
@@ -70,14 +71,11 @@ public class ScimoeSingleNodeRestTests extends ScimoeRestTestCase {
         assertThat(errors.get("bad-domain"), containsString("domain_field [domain] is not a string"));
         assertThat(json("GET", "/abstracts/_count", null).evaluate("count"), equalTo(docs.size()));
 
-        // The documents of the bulk request were embedded in batches, not one by one.
-        ObjectPath models = json("GET", "/_scimoe/models", null);
-        Map<String, Object> minilm = model(models, "minilm-l6-v2");
-        assertThat(minilm.get("state"), equalTo("loaded"));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> stats = (Map<String, Object>) minilm.get("stats");
-        assertThat(((Number) stats.get("texts")).intValue(), equalTo(docs.size()));
-        assertThat(((Number) stats.get("batches")).intValue(), lessThan(docs.size()));
+        // The documents of the bulk request were embedded in batches, not one by one
+        // (the suite's other tests share the node, so compare with the counters before the bulk).
+        long[] afterBulk = textsAndBatches();
+        assertThat(afterBulk[0] - before[0], equalTo((long) docs.size()));
+        assertThat(afterBulk[1] - before[1], lessThan((long) docs.size()));
 
         // kNN with the query text, restricted to one domain.
         ObjectPath knn = json("POST", "/abstracts/_search", """
@@ -188,6 +186,42 @@ public class ScimoeSingleNodeRestTests extends ScimoeRestTestCase {
                    "query_vector_builder": {"scimoe": {"model": "no-such-model", "text": "anything"}}}}""");
         assertThat(search.getResponse().getStatusLine().getStatusCode(), equalTo(400));
         assertThat(body(search), containsString("unknown model 'no-such-model'"));
+    }
+
+    /** A bundle whose graph cannot load: its requests fail with the reason, it is listed as failed, the node stays up. */
+    public void testBrokenModelFailsAloneAndNodeStaysUp() throws IOException {
+        ResponseException unknownDomain = failing("PUT", "/_ingest/pipeline/moe", """
+                {"processors": [{"scimoe_embed": {"field": "text", "model": "broken-moe", "domain": "chemistry"}}]}""");
+        assertThat(unknownDomain.getResponse().getStatusLine().getStatusCode(), equalTo(400));
+        assertThat(body(unknownDomain), containsString("unknown domain 'chemistry' for model 'broken-moe'; known domains: [aeronautics, medicine]"));
+
+        call("PUT", "/_ingest/pipeline/moe", """
+                {"processors": [{"scimoe_embed": {"field": "text", "model": "broken-moe", "domain": "medicine"}}]}""");
+        ResponseException doc = failing("PUT", "/docs/_doc/1?pipeline=moe", "{\"text\": \"fetal glucose\"}");
+        assertThat(doc.getResponse().getStatusLine().getStatusCode(), equalTo(500));
+        assertThat(body(doc), containsString("model 'broken-moe' failed to load"));
+
+        ResponseException embed = failing("POST", "/_scimoe/_embed", """
+                {"texts": ["fetal glucose"], "model": "broken-moe"}""");
+        assertThat(body(embed), containsString("model 'broken-moe' failed to load"));
+
+        Map<String, Object> broken = model(json("GET", "/_scimoe/models", null), "broken-moe");
+        assertThat(broken.get("state"), equalTo("failed"));
+        assertThat((String) broken.get("failure"), containsString("ORT_INVALID_PROTOBUF"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> routing = (Map<String, Object>) broken.get("routing");
+        assertThat(routing.get("domains"), equalTo(List.of("aeronautics", "medicine")));
+
+        // The good model still works on the same node.
+        assertThat(json("POST", "/_scimoe/_embed", "{\"texts\": [\"fetal glucose\"]}").evaluate("dimensions"), equalTo(384));
+    }
+
+    /** The default model's texts and batches so far (0, 0 before it is loaded). */
+    @SuppressWarnings("unchecked")
+    static long[] textsAndBatches() throws IOException {
+        Map<String, Object> stats = (Map<String, Object>) model(json("GET", "/_scimoe/models", null), "minilm-l6-v2").get("stats");
+        return stats == null ? new long[2]
+                : new long[] {((Number) stats.get("texts")).longValue(), ((Number) stats.get("batches")).longValue()};
     }
 
     @SuppressWarnings("unchecked")

@@ -156,7 +156,13 @@ public final class EmbedProcessor extends AbstractProcessor {
         if (value instanceof List) {
             return "a list";
         }
-        return "a " + value.getClass().getSimpleName() + " (" + value + ")";
+        if (value instanceof Number) {
+            return "a number (" + value + ")";
+        }
+        if (value instanceof Boolean) {
+            return "a boolean (" + value + ")";
+        }
+        return "a " + value.getClass().getSimpleName();
     }
 
     EmbedProcessorConfig config() {
