@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import org.apache.lucene.util.SetOnce;
 import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.action.support.ContextPreservingActionListener;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.scimoe.bundle.BundleManifest;
 import org.scimoe.embed.EmbedInput;
@@ -53,7 +54,10 @@ public final class EmbeddingService implements AutoCloseable {
 
     /** Embeds one document's text, batched with the documents that arrive meanwhile. */
     public void embedDocument(String model, EmbedInput input, ActionListener<Embedding> listener) {
-        documents.submit(model, input, listener);
+        // A batch mixes documents of different requests; each answer must run in its own request's context.
+        ThreadPool pool = threadPool.get();
+        documents.submit(model, input, pool == null ? listener
+                : ContextPreservingActionListener.wrapPreservingContext(listener, pool.getThreadContext()));
     }
 
     /**

@@ -60,8 +60,13 @@ public final class ModelRegistry implements AutoCloseable {
         ModelBundle bundle = catalog.get(model);
         Loaded state = loaded.get(bundle.name());
         if (state == null) {
+            // One load per bundle; other bundles load (or answer) meanwhile.
             synchronized (loadLocks.computeIfAbsent(bundle.name(), k -> new Object())) {
-                state = loaded.computeIfAbsent(bundle.name(), k -> load(bundle));
+                state = loaded.get(bundle.name());
+                if (state == null) {
+                    state = load(bundle);
+                    loaded.put(bundle.name(), state);
+                }
             }
         }
         if (state.failure() != null) {
