@@ -188,6 +188,29 @@ public class ScimoeSingleNodeRestTests extends ScimoeRestTestCase {
         assertThat(body(search), containsString("unknown model 'no-such-model'"));
     }
 
+    /** ignore_missing, routing_field, and Elasticsearch's own on_failure around the processor ("if" needs painless, not in these nodes). */
+    public void testProcessorOptions() throws IOException {
+        call("PUT", "/abstracts", MAPPING);
+        call("PUT", "/_ingest/pipeline/options", """
+                {"processors": [{"scimoe_embed": {"field": "text", "ignore_missing": true, "routing_field": "routing",
+                    "on_failure": [{"scimoe_embed": {"field": "fallback", "target_field": "embedding"}}]}}]}""");
+        call("PUT", "/abstracts/_doc/no-text?pipeline=options&refresh=true", "{\"title\": \"only a title\"}");
+        call("PUT", "/abstracts/_doc/with-text?pipeline=options&refresh=true", "{\"text\": \"fetal plasma glucose\"}");
+        call("PUT", "/abstracts/_doc/recovered?pipeline=options&refresh=true", "{\"text\": 5, \"fallback\": \"fetal plasma glucose\"}");
+
+        ObjectPath missing = json("GET", "/abstracts/_doc/no-text", null);
+        assertNull(missing.evaluate("_source.routing"));
+        ObjectPath withText = json("GET", "/abstracts/_doc/with-text", null);
+        assertThat(withText.evaluate("_source.routing.expert"), equalTo(-1)); // MiniLM does not route
+        // The failing document was embedded by the on_failure processor from its other field.
+        ObjectPath knn = json("POST", "/abstracts/_search", """
+                {"knn": {"field": "embedding", "k": 3, "num_candidates": 10,
+                   "query_vector_builder": {"scimoe": {"text": "fetal plasma glucose"}}}}""");
+        List<Object> hits = knn.evaluate("hits.hits");
+        assertThat(hits.size(), equalTo(2));
+        assertThat(knn.evaluate("hits.hits.0._score"), equalTo(knn.evaluate("hits.hits.1._score")));
+    }
+
     /** A bundle whose graph cannot load: its requests fail with the reason, it is listed as failed, the node stays up. */
     public void testBrokenModelFailsAloneAndNodeStaysUp() throws IOException {
         ResponseException unknownDomain = failing("PUT", "/_ingest/pipeline/moe", """
