@@ -62,15 +62,19 @@ public final class DocumentBatcher {
         }
     }
 
+    /**
+     * Embeds one batch, then hands the pool back: the next batch is a new task behind whatever was
+     * queued meanwhile, so a search's query embedding waits for at most one batch of a long bulk load.
+     */
     private void drain() {
         try {
-            List<Pending> batch;
-            while ((batch = poll()).isEmpty() == false) {
+            List<Pending> batch = poll();
+            if (batch.isEmpty() == false) {
                 embedBatch(batch);
             }
         } finally {
             drainers.decrementAndGet();
-            startDrainerIfNeeded(); // a document may have arrived after the last poll
+            startDrainerIfNeeded(); // the documents that arrived during this batch form the next one
         }
     }
 

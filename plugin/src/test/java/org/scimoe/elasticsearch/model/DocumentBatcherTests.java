@@ -71,4 +71,34 @@ public class DocumentBatcherTests extends ESTestCase {
             registry.close();
         }
     }
+
+    /** A task queued on the pool during a long bulk load (a search's query) waits for one batch, not for the whole load. */
+    public void testOtherTasksInterleaveWithBatches() throws Exception {
+        ModelRegistry registry = new ModelRegistry(List.of(ScimoeTestBundles.dir()),
+                EncoderOptions.DEFAULTS.withDevice(DeviceRequest.CPU).withThreads(2));
+        ExecutorService pool = Executors.newFixedThreadPool(1);
+        try {
+            registry.encoder("minilm-l6-v2"); // load first, so the first batch is not slowed by loading
+            DocumentBatcher batcher = new DocumentBatcher(registry, () -> pool, 8, 1);
+            int docs = 64;
+            java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+            CountDownLatch done = new CountDownLatch(docs);
+            for (int i = 0; i < docs; i++) {
+                batcher.submit("minilm-l6-v2", EmbedInput.of("Heat transfer in a multilayer slab, case " + i + "."),
+                        ActionListener.wrap(e -> {
+                            answered.incrementAndGet();
+                            done.countDown();
+                        }, e -> done.countDown()));
+            }
+            java.util.concurrent.Future<Integer> query = pool.submit(answered::get);
+            int answeredBeforeQuery = query.get(60, TimeUnit.SECONDS);
+            assertTrue(done.await(60, TimeUnit.SECONDS));
+            assertThat(answered.get(), equalTo(docs));
+            assertThat("the query ran after at most one batch", answeredBeforeQuery, lessThan(docs / 2));
+        } finally {
+            pool.shutdown();
+            assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+            registry.close();
+        }
+    }
 }
