@@ -67,10 +67,15 @@ public abstract class ScimoeRestTestCase extends ESIntegTestCase {
                 .put(super.nodeSettings(nodeOrdinal, otherSettings))
                 .put(NetworkModule.TRANSPORT_TYPE_KEY, Netty4Plugin.NETTY_TRANSPORT_NAME)
                 .put(NetworkModule.HTTP_TYPE_KEY, Netty4Plugin.NETTY_HTTP_TRANSPORT_NAME)
-                .putList(ScimoeSettings.MODEL_DIRS.getKey(), bundlesDir().toString(), brokenBundlesDir().toString())
+                .putList(ScimoeSettings.MODEL_DIRS.getKey(), modelDirs().stream().map(Path::toString).toList())
                 .put(ScimoeSettings.DEVICE.getKey(), "cpu")
                 .put(ScimoeSettings.THREADS.getKey(), 2)
                 .build();
+    }
+
+    /** The bundle directories the nodes get through {@code scimoe.models.dirs}. */
+    protected List<Path> modelDirs() {
+        return List.of(bundlesDir(), brokenBundlesDir());
     }
 
     // ---- HTTP helpers -------------------------------------------------------------------------
@@ -108,6 +113,11 @@ public abstract class ScimoeRestTestCase extends ESIntegTestCase {
 
     /** The first {@code perDomain} abstracts of each domain in demo/abstracts.jsonl. */
     static List<Map<String, Object>> demoAbstracts(int perDomain) throws IOException {
+        return demoAbstracts(0, perDomain);
+    }
+
+    /** Of each domain in demo/abstracts.jsonl, {@code perDomain} abstracts after the first {@code skip}. */
+    static List<Map<String, Object>> demoAbstracts(int skip, int perDomain) throws IOException {
         Path file = bundlesDir().getParent().getParent().getParent().resolve("demo").resolve("abstracts.jsonl");
         Map<String, Integer> counts = new LinkedHashMap<>();
         List<Map<String, Object>> out = new ArrayList<>();
@@ -117,7 +127,8 @@ public abstract class ScimoeRestTestCase extends ESIntegTestCase {
             }
             Map<String, Object> doc = XContentHelper.convertToMap(XContentType.JSON.xContent(), line, true);
             String domain = (String) doc.get("domain");
-            if (counts.merge(domain, 1, Integer::sum) <= perDomain) {
+            int n = counts.merge(domain, 1, Integer::sum);
+            if (n > skip && n <= skip + perDomain) {
                 out.add(doc);
             }
         }

@@ -65,6 +65,11 @@ public final class RestModelsAction extends BaseRestHandler {
             builder.startObject("routing");
             builder.field("mode", m.routing().mode().name().toLowerCase(java.util.Locale.ROOT));
             builder.field("domains", m.routing().domainNames());
+            if (m.routing().defaultDomain() != null) {
+                builder.field("default_domain", m.routing().defaultDomain());
+            }
+            // A domain-routed bundle with a router picks the domain of texts that come without one.
+            builder.field("router", m.routing().routerOutput() != null);
             builder.endObject();
         }
         builder.field("state", status.state().name().toLowerCase(java.util.Locale.ROOT));
