@@ -2,7 +2,8 @@
 # integ-test-zip distribution, entitlements enforced as in production) with the plugin installed,
 # on loopback, on ports the node picks itself, as an unprivileged user. Not a program of its own.
 #
-#   real_node_start <plugin.zip> <elasticsearch-x.y.z.zip> <heap, e.g. 1g>   sets REAL_NODE_URL
+#   real_node_start <plugin.zip> <elasticsearch-x.y.z.zip> <heap, e.g. 1g> [extra elasticsearch.yml lines]
+#                                                                         sets REAL_NODE_URL
 #   real_node_stop                                                        (idempotent; call it from a trap)
 #
 # Needs: ES_JAVA_HOME (or JAVA_HOME) = a JDK 21+, curl, unzip (or the JDK's jar). As root, the node runs
@@ -35,8 +36,8 @@ real_node_unpack() { # zip, dir
   fi
 }
 
-real_node_start() { # plugin zip, distribution zip, heap
-  local zip=$1 dist=$2 heap=${3:-1g}
+real_node_start() { # plugin zip, distribution zip, heap, extra settings
+  local zip=$1 dist=$2 heap=${3:-1g} extra=${4:-}
   ES_JAVA_HOME=${ES_JAVA_HOME:-${JAVA_HOME:-}}
   [ -n "$ES_JAVA_HOME" ] && [ -x "$ES_JAVA_HOME/bin/java" ] || real_node_fail "set ES_JAVA_HOME or JAVA_HOME to a JDK 21+"
   export ES_JAVA_HOME
@@ -63,6 +64,7 @@ transport.port: 19300-19399
 discovery.type: single-node
 node.portsfile: true
 cluster.routing.allocation.disk.threshold_enabled: false
+$extra
 YML
   printf -- "-Xms%s\n-Xmx%s\n" "$heap" "$heap" > "$es/config/jvm.options.d/heap.options"
 

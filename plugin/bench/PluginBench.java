@@ -1,0 +1,413 @@
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.scimoe.bundle.BundleCatalog;
+import org.scimoe.bundle.ModelBundle;
+import org.scimoe.embed.EmbedInput;
+import org.scimoe.embed.EncoderOptions;
+import org.scimoe.embed.OnnxEncoder;
+import org.scimoe.embed.Role;
+import org.scimoe.eval.BeirCollection;
+import org.scimoe.eval.RetrievalEvaluator;
+import org.scimoe.eval.RetrievalMetrics;
+import org.scimoe.lucene.AbstractDoc;
+import org.scimoe.lucene.SearchMode;
+import org.scimoe.runtime.DeviceRequest;
+
+/**
+ * The plugin in a running node against the engine in this JVM (run by plugin/bench/es-bench, which
+ * starts the node; the method is in BENCHMARKS.md, section "Elasticsearch plugin"):
+ * <ol>
+ *   <li>ingest: the collection bulk-indexed through the scimoe_embed pipeline (docs/s, rounds into a
+ *       fresh index each), against OnnxEncoder embedding the same documents in chunks of the plugin's
+ *       batch size, and Elasticsearch indexing the same vectors without the pipeline;</li>
+ *   <li>queries: per query text, the engine's embedding in this JVM, a plain kNN search with that
+ *       vector, a kNN search with the scimoe query vector builder (node's query cache off), and
+ *       _scimoe/_embed; p50/p99 of each;</li>
+ *   <li>quality: nDCG@10 of the collection's queries through the node, against the engine's own
+ *       embedded-Lucene evaluation (RetrievalEvaluator, kNN) in this JVM.</li>
+ * </ol>
+ * Usage: java -cp ... PluginBench.java URL BUNDLES_DIR COLLECTION_DIR ROUNDS BULK_SIZE QUERY_DIR...
+ */
+public class PluginBench {
+    static final String MODEL = "minilm-l6-v2";
+    static final int BATCH = EncoderOptions.DEFAULTS.maxBatchSize();
+    static final int DEPTH = 100;
+
+    public static void main(String[] args) throws Exception {
+        Es es = new Es(args[0]);
+        Path bundles = Path.of(args[1]);
+        BeirCollection collection = BeirCollection.load(Path.of(args[2]));
+        int rounds = Integer.parseInt(args[3]);
+        int bulkSize = Integer.parseInt(args[4]);
+        List<String> queryTexts = new ArrayList<>();
+        for (int i = 5; i < args.length; i++) {
+            queryTexts.addAll(Queries.read(Path.of(args[i])));
+        }
+        ModelBundle bundle = BundleCatalog.scan(List.of(bundles)).get(MODEL);
+        System.out.printf(Locale.ROOT, "collection %s: %d documents; %d query texts; %d rounds; bulk %d; engine batch %d%n",
+                collection.name(), collection.corpus().size(), queryTexts.size(), rounds, bulkSize, BATCH);
+        try (OnnxEncoder encoder = OnnxEncoder.load(bundle, EncoderOptions.DEFAULTS.withDevice(DeviceRequest.CPU))) {
+            new IngestBench(es, encoder, collection.corpus(), bulkSize).run(rounds);
+            new QueryBench(es, encoder, "bench").run(queryTexts);
+            new QualityBench(es, encoder, collection).run("bench");
+        }
+    }
+}
+
+/** A tiny JSON-over-HTTP client for the node. */
+final class Es {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+    private final String url;
+
+    Es(String url) {
+        this.url = url;
+    }
+
+    JsonNode call(String method, String path, String body, String contentType) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofMinutes(10))
+                .header("Content-Type", contentType)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(method + " " + path + " -> " + response.statusCode() + ": "
+                    + response.body().substring(0, Math.min(800, response.body().length())));
+        }
+        return JSON.readTree(response.body());
+    }
+
+    JsonNode call(String method, String path, String body) throws IOException, InterruptedException {
+        return call(method, path, body, "application/json");
+    }
+
+    static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until the index has no merge running (so the next timed phase does not share the cores with one). */
+    void awaitNoMerges(String index) throws IOException, InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            if (call("GET", "/" + index + "/_stats/merge", null).at("/_all/total/merges/current").asInt() == 0) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** An index for the benchmark: one shard, HNSW on float vectors (m 16, ef_construction 100: Lucene's defaults, as the engine). */
+    void createIndex(String name) throws IOException, InterruptedException {
+        call("PUT", "/" + name, """
+                {"settings": {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "-1"},
+                 "mappings": {"properties": {"title": {"type": "text"}, "text": {"type": "text"},
+                   "embedding": {"type": "dense_vector", "dims": 384, "similarity": "cosine",
+                                 "index_options": {"type": "hnsw", "m": 16, "ef_construction": 100}}}}}""");
+    }
+
+    void deleteIndex(String name) throws IOException, InterruptedException {
+        try {
+            call("DELETE", "/" + name, null);
+        } catch (IllegalStateException notThere) {
+            // fine
+        }
+    }
+}
+
+/** Percentiles (nearest rank) and medians of measured times. */
+final class Stats {
+    private Stats() {}
+
+    static double percentile(List<Double> values, double p) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    static double median(List<Double> values) {
+        return percentile(values, 50);
+    }
+}
+
+/** Query texts from a BEIR queries.jsonl. */
+final class Queries {
+    private Queries() {}
+
+    static List<String> read(Path dir) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("queries.jsonl"))) {
+            if (line.isBlank() == false) {
+                out.add(Es.JSON.readTree(line).get("text").asText());
+            }
+        }
+        return out;
+    }
+}
+
+/** Bulk ingest through the pipeline vs the engine in process vs Elasticsearch indexing precomputed vectors. */
+final class IngestBench {
+    private final Es es;
+    private final OnnxEncoder encoder;
+    private final List<AbstractDoc> docs;
+    private final int bulkSize;
+
+    IngestBench(Es es, OnnxEncoder encoder, List<AbstractDoc> docs, int bulkSize) {
+        this.es = es;
+        this.encoder = encoder;
+        this.docs = docs;
+        this.bulkSize = bulkSize;
+    }
+
+    void run(int rounds) throws Exception {
+        es.call("PUT", "/_ingest/pipeline/bench", """
+                {"processors": [{"scimoe_embed": {"field": ["title", "text"], "target_field": "embedding"}}]}""");
+        // Warm-up: both sides load the model and see a few full batches before anything is timed.
+        es.createIndex("warmup");
+        bulk("warmup", docs.subList(0, 4 * BATCH()), true);
+        es.deleteIndex("warmup");
+        embedInChunks(docs.subList(0, 4 * BATCH()));
+
+        List<Double> pipeline = new ArrayList<>();
+        List<Double> engineChunks = new ArrayList<>();
+        List<Double> engineWhole = new ArrayList<>();
+        List<Double> plainIndexing = new ArrayList<>();
+        List<float[]> vectors = null;
+        JsonNode before = modelStats();
+        for (int round = 0; round < rounds; round++) {
+            es.deleteIndex("bench");
+            es.createIndex("bench");
+            long t0 = System.nanoTime();
+            for (int from = 0; from < docs.size(); from += bulkSize) {
+                bulk("bench", docs.subList(from, Math.min(docs.size(), from + bulkSize)), true);
+            }
+            es.call("POST", "/bench/_refresh", null);
+            pipeline.add(docs.size() / seconds(t0));
+            es.awaitNoMerges("bench");
+
+            t0 = System.nanoTime();
+            vectors = embedInChunks(docs);
+            engineChunks.add(docs.size() / seconds(t0));
+
+            t0 = System.nanoTime();
+            encoder.embed(docs.stream().map(d -> EmbedInput.of(d.embeddingText())).toList(), Role.DOCUMENT);
+            engineWhole.add(docs.size() / seconds(t0));
+
+            es.deleteIndex("plain");
+            es.createIndex("plain");
+            t0 = System.nanoTime();
+            for (int from = 0; from < docs.size(); from += bulkSize) {
+                bulkVectors("plain", docs.subList(from, Math.min(docs.size(), from + bulkSize)), vectors.subList(from, Math.min(docs.size(), from + bulkSize)));
+            }
+            es.call("POST", "/plain/_refresh", null);
+            plainIndexing.add(docs.size() / seconds(t0));
+            es.awaitNoMerges("plain");
+            System.out.printf(Locale.ROOT, "round %d: pipeline %.1f docs/s, engine (chunks of %d) %.1f, engine (one call) %.1f, ES without pipeline %.1f%n",
+                    round + 1, pipeline.get(round), BATCH(), engineChunks.get(round), engineWhole.get(round), plainIndexing.get(round));
+        }
+        es.deleteIndex("plain");
+        JsonNode after = modelStats();
+        long texts = after.get("texts").asLong() - before.get("texts").asLong();
+        long batches = after.get("batches").asLong() - before.get("batches").asLong();
+        double pipe = Stats.median(pipeline);
+        double eng = Stats.median(engineChunks);
+        System.out.printf(Locale.ROOT, "INGEST medians: pipeline %.1f docs/s | engine chunks of %d %.1f docs/s | engine one call %.1f docs/s | "
+                        + "ES indexing precomputed vectors %.1f docs/s | pipeline/engine %.3f | pipeline/engine one call %.3f | "
+                        + "node inference batches: %d texts in %d batches (mean %.1f)%n",
+                pipe, BATCH(), eng, Stats.median(engineWhole), Stats.median(plainIndexing), pipe / eng, pipe / Stats.median(engineWhole),
+                texts, batches, texts / (double) Math.max(1, batches));
+        System.out.println("INGEST rounds: pipeline " + pipeline + " engine " + engineChunks + " engine-one-call " + engineWhole
+                + " plain " + plainIndexing);
+    }
+
+    private static int BATCH() {
+        return PluginBench.BATCH;
+    }
+
+    private JsonNode modelStats() throws Exception {
+        for (JsonNode m : es.call("GET", "/_scimoe/models", null).get("models")) {
+            if (m.get("name").asText().equals(PluginBench.MODEL)) {
+                return m.get("stats");
+            }
+        }
+        throw new IllegalStateException("no stats for " + PluginBench.MODEL);
+    }
+
+    /** The engine as the plugin uses it: chunks of the plugin's largest batch, in arrival (file) order. */
+    private List<float[]> embedInChunks(List<AbstractDoc> part) {
+        List<float[]> out = new ArrayList<>();
+        for (int from = 0; from < part.size(); from += BATCH()) {
+            encoder.embed(part.subList(from, Math.min(part.size(), from + BATCH())).stream().map(d -> EmbedInput.of(d.embeddingText())).toList(),
+                    Role.DOCUMENT).forEach(e -> out.add(e.vector()));
+        }
+        return out;
+    }
+
+    private void bulk(String index, List<AbstractDoc> part, boolean pipeline) throws Exception {
+        StringBuilder body = new StringBuilder();
+        for (AbstractDoc d : part) {
+            body.append(Es.json(Map.of("index", Map.of("_id", d.id())))).append('\n')
+                    .append(Es.json(Map.of("title", d.title() == null ? "" : d.title(), "text", d.text()))).append('\n');
+        }
+        JsonNode r = es.call("POST", "/" + index + "/_bulk" + (pipeline ? "?pipeline=bench" : ""), body.toString(), "application/x-ndjson");
+        if (r.get("errors").asBoolean()) {
+            throw new IllegalStateException("bulk errors: " + r.toString().substring(0, 800));
+        }
+    }
+
+    private void bulkVectors(String index, List<AbstractDoc> part, List<float[]> vectors) throws Exception {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < part.size(); i++) {
+            AbstractDoc d = part.get(i);
+            body.append(Es.json(Map.of("index", Map.of("_id", d.id())))).append('\n')
+                    .append(Es.json(Map.of("title", d.title() == null ? "" : d.title(), "text", d.text(), "embedding", vectors.get(i)))).append('\n');
+        }
+        JsonNode r = es.call("POST", "/" + index + "/_bulk", body.toString(), "application/x-ndjson");
+        if (r.get("errors").asBoolean()) {
+            throw new IllegalStateException("bulk errors: " + r.toString().substring(0, 800));
+        }
+    }
+
+    static double seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}
+
+/** Text kNN through the query vector builder, split into embedding and search, against a plain kNN with the vector. */
+final class QueryBench {
+    static final int WARMUP = 20;
+    private final Es es;
+    private final OnnxEncoder encoder;
+    private final String index;
+
+    QueryBench(Es es, OnnxEncoder encoder, String index) {
+        this.es = es;
+        this.encoder = encoder;
+        this.index = index;
+    }
+
+    void run(List<String> texts) throws Exception {
+        List<Double> engine = new ArrayList<>(), plain = new ArrayList<>(), text = new ArrayList<>(), embedRest = new ArrayList<>();
+        List<Double> plainTook = new ArrayList<>(), textTook = new ArrayList<>(), overhead = new ArrayList<>();
+        int sameTop = 0;
+        for (int i = -WARMUP; i < texts.size(); i++) {
+            String q = texts.get(Math.floorMod(i, texts.size()));
+            long t0 = System.nanoTime();
+            float[] vector = encoder.embed(List.of(EmbedInput.of(q)), Role.QUERY).get(0).vector();
+            double e = ms(t0);
+            double p = 0, t = 0, w = 0;
+            JsonNode plainHits = null, textHits = null;
+            for (int step = 0; step < 3; step++) { // rotate the order of the three node calls
+                switch ((step + Math.floorMod(i, 3)) % 3) {
+                    case 0 -> {
+                        t0 = System.nanoTime();
+                        plainHits = es.call("POST", "/" + index + "/_search", knn(Map.of("query_vector", vector)));
+                        p = ms(t0);
+                    }
+                    case 1 -> {
+                        t0 = System.nanoTime();
+                        textHits = es.call("POST", "/" + index + "/_search", knn(Map.of("query_vector_builder",
+                                Map.of("scimoe", Map.of("model", PluginBench.MODEL, "text", q)))));
+                        t = ms(t0);
+                    }
+                    default -> {
+                        t0 = System.nanoTime();
+                        es.call("POST", "/_scimoe/_embed", Es.json(Map.of("texts", List.of(q), "role", "query", "model", PluginBench.MODEL)));
+                        w = ms(t0);
+                    }
+                }
+            }
+            if (i < 0) {
+                continue;
+            }
+            engine.add(e);
+            plain.add(p);
+            text.add(t);
+            embedRest.add(w);
+            plainTook.add(plainHits.get("took").asDouble());
+            textTook.add(textHits.get("took").asDouble());
+            overhead.add(t - p - e);
+            if (plainHits.at("/hits/hits/0/_id").asText().equals(textHits.at("/hits/hits/0/_id").asText())) {
+                sameTop++;
+            }
+        }
+        double e50 = Stats.median(engine), p50 = Stats.median(plain), t50 = Stats.median(text), o50 = Stats.median(overhead);
+        System.out.printf(Locale.ROOT, "QUERY %d texts (after %d warm-up), ms p50 / p99: engine embedding in process %.1f / %.1f | "
+                        + "plain kNN with the vector %.1f / %.1f (took %.0f / %.0f) | text kNN via scimoe builder %.1f / %.1f (took %.0f / %.0f) | "
+                        + "_scimoe/_embed %.1f / %.1f | overhead = text - plain - embedding: p50 %.1f ms, p99 %.1f ms | "
+                        + "p50 text / (plain + embedding) = %.3f | overhead p50 / embedding p50 = %.3f | same first hit %d/%d%n",
+                text.size(), WARMUP, e50, Stats.percentile(engine, 99), p50, Stats.percentile(plain, 99), Stats.median(plainTook),
+                Stats.percentile(plainTook, 99), t50, Stats.percentile(text, 99), Stats.median(textTook), Stats.percentile(textTook, 99),
+                Stats.median(embedRest), Stats.percentile(embedRest, 99), o50, Stats.percentile(overhead, 99), t50 / (p50 + e50), o50 / e50,
+                sameTop, text.size());
+    }
+
+    private static String knn(Map<String, Object> vectorSource) {
+        Map<String, Object> knn = new java.util.LinkedHashMap<>(Map.of("field", "embedding", "k", 10, "num_candidates", 100));
+        knn.putAll(vectorSource);
+        return Es.json(Map.of("knn", knn, "size", 10, "_source", false));
+    }
+
+    static double ms(long t0) {
+        return (System.nanoTime() - t0) / 1e6;
+    }
+}
+
+/** nDCG@10 of the collection's queries through the node (text kNN) against the engine's own evaluation. */
+final class QualityBench {
+    private final Es es;
+    private final OnnxEncoder encoder;
+    private final BeirCollection collection;
+
+    QualityBench(Es es, OnnxEncoder encoder, BeirCollection collection) {
+        this.es = es;
+        this.encoder = encoder;
+        this.collection = collection;
+    }
+
+    void run(String index) throws Exception {
+        double ndcg = 0;
+        int n = 0;
+        for (var entry : collection.qrels().entrySet()) {
+            String qid = entry.getKey();
+            String text = collection.queries().get(qid);
+            if (text == null || entry.getValue().values().stream().noneMatch(g -> g > 0)) {
+                continue;
+            }
+            JsonNode r = es.call("POST", "/" + index + "/_search", Es.json(Map.of("size", PluginBench.DEPTH, "_source", false,
+                    "knn", Map.of("field", "embedding", "k", PluginBench.DEPTH, "num_candidates", PluginBench.DEPTH,
+                            "query_vector_builder", Map.of("scimoe", Map.of("model", PluginBench.MODEL, "text", text))))));
+            List<String> ranking = new ArrayList<>();
+            for (JsonNode hit : r.at("/hits/hits")) {
+                if (hit.get("_id").asText().equals(qid) == false) {
+                    ranking.add(hit.get("_id").asText());
+                }
+            }
+            ndcg += RetrievalMetrics.ndcg(ranking, entry.getValue(), 10);
+            n++;
+        }
+        double viaEs = ndcg / Math.max(1, n);
+        long t0 = System.nanoTime();
+        double engine = new RetrievalEvaluator(encoder, null).evaluate(collection, EnumSet.of(SearchMode.KNN), p -> {})
+                .get(SearchMode.KNN).ndcgAt10();
+        System.out.printf(Locale.ROOT, "QUALITY %s nDCG@10 over %d queries: through Elasticsearch %.4f | engine embedded Lucene %.4f | "
+                + "difference %.4f (engine eval %.0f s)%n", collection.name(), n, viaEs, engine, viaEs - engine, IngestBench.seconds(t0));
+    }
+}
