@@ -42,7 +42,8 @@ import org.scimoe.runtime.DeviceRequest;
  *   <li>quality: nDCG@10 of the collection's queries through the node, against the engine's own
  *       embedded-Lucene evaluation (RetrievalEvaluator, kNN) in this JVM.</li>
  * </ol>
- * Usage: java -cp ... PluginBench.java URL BUNDLES_DIR COLLECTION_DIR ROUNDS BULK_SIZE QUERY_DIR...
+ * Usage: java -cp ... PluginBench.java all|loaded URL BUNDLES_DIR COLLECTION_DIR ROUNDS BULK_SIZE QUERY_DIR...
+ * ("loaded": only text kNN latency while a bulk load runs, {@link LoadedQueryBench}).
  */
 public class PluginBench {
     static final String MODEL = "minilm-l6-v2";
@@ -50,6 +51,8 @@ public class PluginBench {
     static final int DEPTH = 100;
 
     public static void main(String[] args) throws Exception {
+        String mode = args[0];
+        args = Arrays.copyOfRange(args, 1, args.length);
         Es es = new Es(args[0]);
         Path bundles = Path.of(args[1]);
         BeirCollection collection = BeirCollection.load(Path.of(args[2]));
@@ -62,6 +65,10 @@ public class PluginBench {
         ModelBundle bundle = BundleCatalog.scan(List.of(bundles)).get(MODEL);
         System.out.printf(Locale.ROOT, "collection %s: %d documents; %d query texts; %d rounds; bulk %d; engine batch %d%n",
                 collection.name(), collection.corpus().size(), queryTexts.size(), rounds, bulkSize, BATCH);
+        if (mode.equals("loaded")) {
+            new LoadedQueryBench(es, collection.corpus(), bulkSize).run(queryTexts);
+            return;
+        }
         try (OnnxEncoder encoder = OnnxEncoder.load(bundle, EncoderOptions.DEFAULTS.withDevice(DeviceRequest.CPU))) {
             new IngestBench(es, encoder, collection.corpus(), bulkSize).run(rounds);
             new QueryBench(es, encoder, "bench").run(queryTexts);
@@ -189,22 +196,36 @@ final class IngestBench {
         List<Double> engineChunks = new ArrayList<>();
         List<Double> engineWhole = new ArrayList<>();
         List<Double> plainIndexing = new ArrayList<>();
-        List<float[]> vectors = null;
         JsonNode before = modelStats();
         for (int round = 0; round < rounds; round++) {
+            // Interleaved, slice by slice (one bulk request's documents), alternating which side goes first, so
+            // that both sides see the same machine: a bulk through the pipeline, then the engine on the same documents.
             es.deleteIndex("bench");
             es.createIndex("bench");
-            long t0 = System.nanoTime();
-            for (int from = 0; from < docs.size(); from += bulkSize) {
-                bulk("bench", docs.subList(from, Math.min(docs.size(), from + bulkSize)), true);
+            double pipelineSeconds = 0, engineSeconds = 0;
+            List<float[]> vectors = new ArrayList<>();
+            for (int from = 0, slice = 0; from < docs.size(); from += bulkSize, slice++) {
+                List<AbstractDoc> part = docs.subList(from, Math.min(docs.size(), from + bulkSize));
+                for (int side = 0; side < 2; side++) {
+                    long t0 = System.nanoTime();
+                    if ((side + slice + round) % 2 == 0) {
+                        bulk("bench", part, true);
+                        pipelineSeconds += seconds(t0);
+                    } else {
+                        List<float[]> v = embedInChunks(part);
+                        engineSeconds += seconds(t0);
+                        if (vectors.size() < from + part.size()) {
+                            vectors.addAll(v);
+                        }
+                    }
+                }
             }
+            long t0 = System.nanoTime();
             es.call("POST", "/bench/_refresh", null);
-            pipeline.add(docs.size() / seconds(t0));
+            pipelineSeconds += seconds(t0);
+            pipeline.add(docs.size() / pipelineSeconds);
+            engineChunks.add(docs.size() / engineSeconds);
             es.awaitNoMerges("bench");
-
-            t0 = System.nanoTime();
-            vectors = embedInChunks(docs);
-            engineChunks.add(docs.size() / seconds(t0));
 
             t0 = System.nanoTime();
             encoder.embed(docs.stream().map(d -> EmbedInput.of(d.embeddingText())).toList(), Role.DOCUMENT);
@@ -214,13 +235,15 @@ final class IngestBench {
             es.createIndex("plain");
             t0 = System.nanoTime();
             for (int from = 0; from < docs.size(); from += bulkSize) {
-                bulkVectors("plain", docs.subList(from, Math.min(docs.size(), from + bulkSize)), vectors.subList(from, Math.min(docs.size(), from + bulkSize)));
+                int to = Math.min(docs.size(), from + bulkSize);
+                bulkVectors("plain", docs.subList(from, to), vectors.subList(from, to));
             }
             es.call("POST", "/plain/_refresh", null);
             plainIndexing.add(docs.size() / seconds(t0));
             es.awaitNoMerges("plain");
-            System.out.printf(Locale.ROOT, "round %d: pipeline %.1f docs/s, engine (chunks of %d) %.1f, engine (one call) %.1f, ES without pipeline %.1f%n",
-                    round + 1, pipeline.get(round), BATCH(), engineChunks.get(round), engineWhole.get(round), plainIndexing.get(round));
+            System.out.printf(Locale.ROOT, "round %d: pipeline %.1f docs/s, engine (chunks of %d) %.1f, ratio %.3f | engine (one call) %.1f, ES without pipeline %.1f%n",
+                    round + 1, pipeline.get(round), BATCH(), engineChunks.get(round), pipeline.get(round) / engineChunks.get(round),
+                    engineWhole.get(round), plainIndexing.get(round));
         }
         es.deleteIndex("plain");
         JsonNode after = modelStats();
@@ -409,5 +432,85 @@ final class QualityBench {
                 .get(SearchMode.KNN).ndcgAt10();
         System.out.printf(Locale.ROOT, "QUALITY %s nDCG@10 over %d queries: through Elasticsearch %.4f | engine embedded Lucene %.4f | "
                 + "difference %.4f (engine eval %.0f s)%n", collection.name(), n, viaEs, engine, viaEs - engine, IngestBench.seconds(t0));
+    }
+}
+
+/**
+ * Text kNN latency while a bulk load runs through the pipeline (one client bulk-indexing the corpus in a
+ * loop, another searching one query text after the other), and on the idle node for reference. Run once
+ * with the node's query pool (scimoe.query.threads 1) and once without (0: queries share scimoe_inference).
+ */
+final class LoadedQueryBench {
+    private final Es es;
+    private final List<AbstractDoc> docs;
+    private final int bulkSize;
+
+    LoadedQueryBench(Es es, List<AbstractDoc> docs, int bulkSize) {
+        this.es = es;
+        this.docs = docs;
+        this.bulkSize = bulkSize;
+    }
+
+    void run(List<String> texts) throws Exception {
+        es.call("PUT", "/_ingest/pipeline/bench", """
+                {"processors": [{"scimoe_embed": {"field": ["title", "text"], "target_field": "embedding"}}]}""");
+        es.createIndex("bench");
+        es.createIndex("load");
+        bulk("bench", docs.subList(0, 200)); // something to search
+        es.call("POST", "/bench/_refresh", null);
+        List<Double> idle = search(texts.subList(0, 100), 10);
+
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong indexed = new java.util.concurrent.atomic.AtomicLong();
+        Thread loader = new Thread(() -> {
+            try {
+                while (stop.get() == false) {
+                    for (int from = 0; from < docs.size() && stop.get() == false; from += bulkSize) {
+                        List<AbstractDoc> part = docs.subList(from, Math.min(docs.size(), from + bulkSize));
+                        bulk("load", part);
+                        indexed.addAndGet(part.size());
+                    }
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "bulk-load");
+        loader.start();
+        Thread.sleep(3000); // the load is running
+        long t0 = System.nanoTime();
+        List<Double> loaded = search(texts.subList(100, texts.size()), 0);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long during = indexed.get();
+        stop.set(true);
+        loader.join();
+        System.out.printf(Locale.ROOT, "LOADED text kNN ms p50 / p90 / p99: idle node %.1f / %.1f / %.1f (%d queries) | during a bulk load %.1f / %.1f / %.1f "
+                        + "(%d queries in %.0f s; the load indexed about %.1f docs/s meanwhile)%n",
+                Stats.median(idle), Stats.percentile(idle, 90), Stats.percentile(idle, 99), idle.size(), Stats.median(loaded),
+                Stats.percentile(loaded, 90), Stats.percentile(loaded, 99), loaded.size(), seconds, during / seconds);
+    }
+
+    private List<Double> search(List<String> texts, int warmup) throws Exception {
+        List<Double> out = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            long t0 = System.nanoTime();
+            es.call("POST", "/bench/_search", Es.json(Map.of("size", 10, "_source", false, "knn", Map.of("field", "embedding", "k", 10,
+                    "num_candidates", 100, "query_vector_builder", Map.of("scimoe", Map.of("model", PluginBench.MODEL, "text", texts.get(i)))))));
+            if (i >= warmup) {
+                out.add(QueryBench.ms(t0));
+            }
+        }
+        return out;
+    }
+
+    private void bulk(String index, List<AbstractDoc> part) throws Exception {
+        StringBuilder body = new StringBuilder();
+        for (AbstractDoc d : part) {
+            body.append(Es.json(Map.of("index", Map.of()))).append('\n')
+                    .append(Es.json(Map.of("title", d.title() == null ? "" : d.title(), "text", d.text()))).append('\n');
+        }
+        JsonNode r = es.call("POST", "/" + index + "/_bulk?pipeline=bench", body.toString(), "application/x-ndjson");
+        if (r.get("errors").asBoolean()) {
+            throw new IllegalStateException("bulk errors: " + r.toString().substring(0, 800));
+        }
     }
 }

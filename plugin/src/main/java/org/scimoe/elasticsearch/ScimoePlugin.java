@@ -20,7 +20,9 @@ import org.elasticsearch.plugins.SearchPlugin;
 import org.elasticsearch.rest.RestHandler;
 import org.elasticsearch.threadpool.ExecutorBuilder;
 import org.scimoe.elasticsearch.action.EmbedAction;
+import org.scimoe.elasticsearch.action.NodesModelsAction;
 import org.scimoe.elasticsearch.action.TransportEmbedAction;
+import org.scimoe.elasticsearch.action.TransportNodesModelsAction;
 import org.scimoe.elasticsearch.ingest.EmbedProcessor;
 import org.scimoe.elasticsearch.ingest.EmbedProcessorFactory;
 import org.scimoe.elasticsearch.model.EmbeddingService;
@@ -28,6 +30,7 @@ import org.scimoe.elasticsearch.model.InferencePool;
 import org.scimoe.elasticsearch.model.ModelRegistry;
 import org.scimoe.elasticsearch.rest.RestEmbedAction;
 import org.scimoe.elasticsearch.rest.RestModelsAction;
+import org.scimoe.elasticsearch.rest.RestNodesModelsAction;
 import org.scimoe.elasticsearch.search.ScimoeQueryVectorBuilder;
 
 /**
@@ -43,7 +46,7 @@ public class ScimoePlugin extends Plugin implements IngestPlugin, SearchPlugin, 
         this.settings = settings;
         ModelRegistry registry = new ModelRegistry(modelRoots(settings, configPath), ScimoeSettings.encoderOptions(settings));
         this.service = new EmbeddingService(registry, ScimoeSettings.QUERY_CACHE_SIZE.get(settings), ScimoeSettings.MAX_BATCH.get(settings),
-                ScimoeSettings.POOL_SIZE.get(settings));
+                ScimoeSettings.POOL_SIZE.get(settings), InferencePool.hasQueryPool(settings));
     }
 
     static List<Path> modelRoots(Settings settings, Path configPath) {
@@ -84,7 +87,7 @@ public class ScimoePlugin extends Plugin implements IngestPlugin, SearchPlugin, 
 
     @Override
     public List<ExecutorBuilder<?>> getExecutorBuilders(Settings nodeSettings) {
-        return List.of(InferencePool.builder(nodeSettings));
+        return InferencePool.builders(nodeSettings);
     }
 
     @Override
@@ -100,13 +103,14 @@ public class ScimoePlugin extends Plugin implements IngestPlugin, SearchPlugin, 
 
     @Override
     public Collection<ActionHandler> getActions() {
-        return List.of(new ActionHandler(EmbedAction.INSTANCE, TransportEmbedAction.class));
+        return List.of(new ActionHandler(EmbedAction.INSTANCE, TransportEmbedAction.class),
+                new ActionHandler(NodesModelsAction.INSTANCE, TransportNodesModelsAction.class));
     }
 
     @Override
     public Collection<RestHandler> getRestHandlers(RestHandlersServices restHandlersServices, Supplier<DiscoveryNodes> nodesInCluster,
                                                    Predicate<NodeFeature> clusterSupportsFeature) {
-        return List.of(new RestModelsAction(service), new RestEmbedAction());
+        return List.of(new RestModelsAction(service), new RestNodesModelsAction(), new RestEmbedAction());
     }
 
     @Override

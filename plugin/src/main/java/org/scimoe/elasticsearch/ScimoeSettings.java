@@ -29,6 +29,12 @@ public final class ScimoeSettings {
     /** Threads of the plugin's inference pool; inference itself is multi-threaded, so few are enough. */
     public static final Setting<Integer> POOL_SIZE = Setting.intSetting("scimoe.inference.threads", 1, 1, 64, Property.NodeScope);
 
+    /**
+     * Threads of the pool {@code scimoe_query} that embeds query texts (searches, {@code _embed} with role query), so a
+     * search does not wait behind the document batches of a bulk load; 0: queries share {@code scimoe_inference}.
+     */
+    public static final Setting<Integer> QUERY_POOL_SIZE = Setting.intSetting("scimoe.query.threads", 1, 0, 64, Property.NodeScope);
+
     /** Extra directories with model bundles, besides the plugin's models/ and the node's config/scimoe/models/. */
     public static final Setting<List<String>> MODEL_DIRS = Setting.listSetting("scimoe.models.dirs", List.of(), Function.identity(),
             Property.NodeScope);
@@ -37,7 +43,7 @@ public final class ScimoeSettings {
     public static final Setting<Integer> QUERY_CACHE_SIZE = Setting.intSetting("scimoe.query_cache.size", 10_000, 0, Property.NodeScope);
 
     public static List<Setting<?>> all() {
-        return List.of(DEVICE, THREADS, TOKEN_BUDGET, MAX_BATCH, POOL_SIZE, MODEL_DIRS, QUERY_CACHE_SIZE);
+        return List.of(DEVICE, THREADS, TOKEN_BUDGET, MAX_BATCH, POOL_SIZE, QUERY_POOL_SIZE, MODEL_DIRS, QUERY_CACHE_SIZE);
     }
 
     public static EncoderOptions encoderOptions(Settings settings) {

@@ -239,6 +239,38 @@ public class ScimoeSingleNodeRestTests extends ScimoeRestTestCase {
         assertThat(json("POST", "/_scimoe/_embed", "{\"texts\": [\"fetal glucose\"]}").evaluate("dimensions"), equalTo(384));
     }
 
+    /** Query texts are embedded on the pool scimoe_query, documents on scimoe_inference (so a search never waits behind a bulk load). */
+    public void testQueriesAndDocumentsRunOnTheirOwnPools() throws IOException {
+        call("PUT", "/abstracts", MAPPING);
+        call("PUT", "/_ingest/pipeline/scimoe", PIPELINE);
+        long[] before = completed();
+        StringBuilder bulk = new StringBuilder();
+        for (Map<String, Object> doc : demoAbstracts(2)) {
+            bulk.append("{\"index\":{\"_id\":\"").append(doc.get("id")).append("\"}}\n").append(toJson(doc)).append('\n');
+        }
+        assertThat(json("POST", "/abstracts/_bulk?pipeline=scimoe&refresh=true", bulk.toString()).evaluate("errors"), equalTo(false));
+        long[] afterBulk = completed();
+        assertThat("document batches ran on scimoe_inference", afterBulk[0], greaterThan(before[0]));
+        assertThat("no document ran on scimoe_query", afterBulk[1], equalTo(before[1]));
+
+        json("POST", "/_scimoe/_embed", "{\"texts\": [\"pools for queries\"], \"role\": \"query\"}");
+        json("POST", "/abstracts/_search", """
+                {"knn": {"field": "embedding", "k": 1, "num_candidates": 10,
+                   "query_vector_builder": {"scimoe": {"text": "a query on its own pool"}}}}""");
+        long[] afterQueries = completed();
+        assertThat("the query texts ran on scimoe_query", afterQueries[1], equalTo(afterBulk[1] + 2));
+        assertThat("no query ran on scimoe_inference", afterQueries[0], equalTo(afterBulk[0]));
+    }
+
+    /** Completed tasks of the node's pools scimoe_inference and scimoe_query. */
+    @SuppressWarnings("unchecked")
+    private static long[] completed() throws IOException {
+        Map<String, Object> nodes = json("GET", "/_nodes/stats/thread_pool", null).evaluate("nodes");
+        Map<String, Object> pools = (Map<String, Object>) ((Map<String, Object>) nodes.values().iterator().next()).get("thread_pool");
+        return new long[] {((Number) ((Map<String, Object>) pools.get("scimoe_inference")).get("completed")).longValue(),
+                ((Number) ((Map<String, Object>) pools.get("scimoe_query")).get("completed")).longValue()};
+    }
+
     /** The default model's texts and batches so far (0, 0 before it is loaded). */
     @SuppressWarnings("unchecked")
     static long[] textsAndBatches() throws IOException {

@@ -4,8 +4,10 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 
 import java.io.IOException;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.elasticsearch.client.Request;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.test.ESIntegTestCase.ClusterScope;
@@ -50,6 +52,28 @@ public class ScimoeTwoNodeRestTests extends ScimoeRestTestCase {
             @SuppressWarnings("unchecked")
             Map<String, Object> ingestStats = (Map<String, Object>) onIngest.get("stats");
             assertThat(((Number) ingestStats.get("texts")).intValue(), greaterThan(1));
+
+            // The same, for the whole cluster, from either node.
+            ObjectPath cluster = ObjectPath.createFromResponse(send(ingestNode, "GET", "/_scimoe/_nodes/models", null));
+            assertThat(cluster.evaluate("_nodes.total"), equalTo(2));
+            assertThat(cluster.evaluate("_nodes.successful"), equalTo(2));
+            Map<String, Object> byId = cluster.evaluate("nodes");
+            Set<String> names = new HashSet<>();
+            int misses = 0;
+            for (String id : byId.keySet()) {
+                names.add(cluster.evaluate("nodes." + id + ".name"));
+                misses += ((Number) cluster.evaluate("nodes." + id + ".query_cache.misses")).intValue();
+                List<Object> models = cluster.evaluate("nodes." + id + ".models");
+                assertTrue(models.stream().anyMatch(m -> m instanceof Map<?, ?> map && "minilm-l6-v2".equals(map.get("name"))
+                        && "loaded".equals(map.get("state"))));
+            }
+            assertThat(names, equalTo(Set.of(nodes)));
+            assertThat(misses, equalTo(1));
+
+            ObjectPath one = ObjectPath.createFromResponse(send(searchNode, "GET", "/_scimoe/_nodes/" + nodes[0] + "/models", null));
+            assertThat(one.evaluate("_nodes.total"), equalTo(1));
+            Map<String, Object> only = one.evaluate("nodes");
+            assertThat(one.evaluate("nodes." + only.keySet().iterator().next() + ".name"), equalTo(nodes[0]));
         }
     }
 

@@ -24,11 +24,13 @@ public final class EmbeddingService implements AutoCloseable {
     private final QueryEmbeddingCache queryCache;
     private final DocumentBatcher documents;
     private final SetOnce<ThreadPool> threadPool = new SetOnce<>();
+    private final boolean queryPool;
 
-    public EmbeddingService(ModelRegistry registry, int queryCacheSize, int maxBatch, int poolSize) {
+    public EmbeddingService(ModelRegistry registry, int queryCacheSize, int maxBatch, int poolSize, boolean queryPool) {
         this.registry = registry;
+        this.queryPool = queryPool;
         this.queryCache = new QueryEmbeddingCache(queryCacheSize);
-        this.documents = new DocumentBatcher(registry, this::executor, maxBatch, poolSize);
+        this.documents = new DocumentBatcher(registry, () -> executor(InferencePool.NAME), maxBatch, poolSize);
     }
 
     /** The thread pool exists only once the node builds its components, after the ingest factories. */
@@ -36,12 +38,12 @@ public final class EmbeddingService implements AutoCloseable {
         threadPool.set(pool);
     }
 
-    private Executor executor() {
+    private Executor executor(String name) {
         ThreadPool pool = threadPool.get();
         if (pool == null) {
             throw new IllegalStateException("scimoe: the inference pool is not ready yet (node still starting)");
         }
-        return pool.executor(InferencePool.NAME);
+        return pool.executor(name);
     }
 
     public ModelRegistry registry() {
@@ -61,8 +63,9 @@ public final class EmbeddingService implements AutoCloseable {
     }
 
     /**
-     * Embeds texts as one call on the inference pool, in order. Query texts are looked up in the
-     * query cache first. Fails as a whole when one input is bad, naming the input.
+     * Embeds texts as one call, in order: query texts on the query pool (if the node has one), after a
+     * look-up in the query cache; document texts on the inference pool. Fails as a whole when one input
+     * is bad, naming the input.
      */
     public void embed(String model, List<EmbedInput> inputs, Role role, ActionListener<List<Embedding>> listener) {
         Runnable work = () -> {
@@ -73,7 +76,7 @@ public final class EmbeddingService implements AutoCloseable {
             }
         };
         try {
-            executor().execute(work);
+            executor(role == Role.QUERY && queryPool ? InferencePool.QUERY_NAME : InferencePool.NAME).execute(work);
         } catch (RuntimeException rejected) {
             listener.onFailure(rejected);
         }
