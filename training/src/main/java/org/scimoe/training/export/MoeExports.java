@@ -58,11 +58,15 @@ public final class MoeExports {
 
     /** SB-MoE: mean pooling, then the gated expert block; the bundle outputs sentence vectors and the gate's weights. */
     public static ModelBundle sbMoe(ModelBundle base, SbMoeHead head, BundleExporter.Spec spec, Path dir) {
+        return sbMoe(OnnxGraph.read(base.modelPath()), base, head, spec, dir);
+    }
+
+    /** As above, on a graph already loaded (e.g. with a fine-tuned encoder written in). */
+    public static ModelBundle sbMoe(OnnxGraph graph, ModelBundle base, SbMoeHead head, BundleExporter.Spec spec, Path dir) {
         BundleManifest b = base.manifest();
         if (b.output().kind() != OutputKind.TOKEN_EMBEDDINGS) {
             throw new ScimoeException("an SB-MoE block goes on an encoder that outputs token states; '" + b.name() + "' pools already");
         }
-        OnnxGraph graph = OnnxGraph.read(base.modelPath());
         head.appendTo(graph, b.output().name(), b.inputs().attentionMask());
         Routing routing = new Routing(Routing.Mode.GATE, null, Map.of(), null, head.pooling(), head.expertCount(), SbMoeHead.GATE_OUTPUT, null);
         return BundleExporter.write(graph, base, spec, routing, new BundleManifest.Output(SbMoeHead.OUTPUT, OutputKind.SENTENCE_EMBEDDING), dir);
