@@ -28,6 +28,12 @@ public final class MoeExports {
      */
     public static ModelBundle domainRouted(ModelBundle base, List<String> domains, String defaultDomain,
                                            Map<Integer, List<FfnWeights>> expertsByLayer, BundleExporter.Spec spec, Path dir) {
+        return domainRouted(base, OnnxGraph.read(base.modelPath()), domains, defaultDomain, expertsByLayer, spec, dir);
+    }
+
+    /** As above, on a graph already read from {@code base} (and perhaps carrying fine-tuned shared weights). */
+    public static ModelBundle domainRouted(ModelBundle base, OnnxGraph graph, List<String> domains, String defaultDomain,
+                                           Map<Integer, List<FfnWeights>> expertsByLayer, BundleExporter.Spec spec, Path dir) {
         Map<String, Integer> ids = new LinkedHashMap<>();
         for (int i = 0; i < domains.size(); i++) {
             if (ids.putIfAbsent(domains.get(i), i) != null) {
@@ -39,7 +45,6 @@ public final class MoeExports {
                 throw new ScimoeException("layer " + layer + " has " + experts.size() + " experts for " + domains.size() + " domains");
             }
         });
-        OnnxGraph graph = OnnxGraph.read(base.modelPath());
         DomainExpertsRewrite.apply(new BertGraph(graph), DOMAIN_INPUT, expertsByLayer);
         Routing routing = new Routing(Routing.Mode.DOMAIN, DOMAIN_INPUT, ids, defaultDomain, null, domains.size(), null);
         return BundleExporter.write(graph, base, spec, routing, base.manifest().output(), dir);
@@ -47,11 +52,15 @@ public final class MoeExports {
 
     /** SB-MoE: mean pooling, then the gated expert block; the bundle outputs sentence vectors and the gate's weights. */
     public static ModelBundle sbMoe(ModelBundle base, SbMoeHead head, BundleExporter.Spec spec, Path dir) {
+        return sbMoe(base, OnnxGraph.read(base.modelPath()), head, spec, dir);
+    }
+
+    /** As above, on a graph already read from {@code base} (and perhaps carrying fine-tuned encoder weights). */
+    public static ModelBundle sbMoe(ModelBundle base, OnnxGraph graph, SbMoeHead head, BundleExporter.Spec spec, Path dir) {
         BundleManifest b = base.manifest();
         if (b.output().kind() != OutputKind.TOKEN_EMBEDDINGS) {
             throw new ScimoeException("an SB-MoE block goes on an encoder that outputs token states; '" + b.name() + "' pools already");
         }
-        OnnxGraph graph = OnnxGraph.read(base.modelPath());
         head.appendTo(graph, b.output().name(), b.inputs().attentionMask());
         Routing routing = new Routing(Routing.Mode.GATE, null, Map.of(), null, head.pooling(), head.expertCount(), SbMoeHead.GATE_OUTPUT);
         return BundleExporter.write(graph, base, spec, routing, new BundleManifest.Output(SbMoeHead.OUTPUT, OutputKind.SENTENCE_EMBEDDING), dir);
