@@ -53,6 +53,10 @@ public record ModelSpec(Variant variant, List<String> domains, Set<Integer> expe
         return new ModelSpec(variant, domains, expertLayers, sbMoe, encoder, wordEmbeddings, seed);
     }
 
+    public ModelSpec withSeed(long value) {
+        return new ModelSpec(variant, domains, expertLayers, sbMoe, trainEncoder, trainWordEmbeddings, value);
+    }
+
     /** The layers that carry experts for an encoder of {@code layers} layers. */
     Set<Integer> expertLayers(int layers) {
         return expertLayers.isEmpty() ? Set.of(layers / 2) : expertLayers;
