@@ -113,8 +113,14 @@ public final class ParameterStore implements AutoCloseable {
         a.set(value.values());
     }
 
-    /** A sub-manager holding the parameters until it closes: see the class comment. */
+    /**
+     * A sub-manager holding the parameters until it closes: see the class comment. Also turns
+     * autograd off on this thread: libtorch's grad mode is per thread and DJL switches it off only on
+     * the thread that loads the engine; work outside a GradientCollector (inference, optimizer
+     * updates in place on the parameters) must not record a graph on any thread.
+     */
     public NDManager scope() {
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
         NDManager scope = manager.newSubManager();
         scope.tempAttachAll(params.values().stream().map(Param::array).toArray(NDArray[]::new));
         return scope;
