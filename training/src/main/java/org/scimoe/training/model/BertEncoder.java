@@ -24,10 +24,10 @@ final class BertEncoder {
     }
 
     /**
-     * @param domainIds [rows] int64 expert ids, used by the layers that carry domain experts (may be null otherwise)
+     * @param domainIds the expert id of each row, used by the layers that carry domain experts (may be null otherwise)
      * @return the last layer's token states [rows, tokens, hidden]
      */
-    NDArray forward(NDManager m, TokenBatch batch, NDArray domainIds) {
+    NDArray forward(NDManager m, TokenBatch batch, DomainIds domainIds) {
         NDArray mask = batch.mask(m);
         NDArray x = embeddings(m, batch);
         // [rows, 1, 1, tokens]: 0 where a key is a token, very negative where it is padding.
@@ -53,7 +53,7 @@ final class BertEncoder {
         return table.get(indices);
     }
 
-    private NDArray layer(int l, NDArray x, NDArray maskBias, NDArray domainIds) {
+    private NDArray layer(int l, NDArray x, NDArray maskBias, DomainIds domainIds) {
         NDArray attended = Ops.linear(attention(l, x, maskBias), w(l, "attention.output.dense.weight"), w(l, "attention.output.dense.bias"));
         x = Ops.layerNorm(attended.add(x), w(l, "attention.output.LayerNorm.weight"), w(l, "attention.output.LayerNorm.bias"), config.eps());
         NDArray ffn = experts != null && experts.covers(l) ? experts.forward(l, x, domainIds) : denseFfn(l, x);

@@ -73,15 +73,24 @@ final class DomainExperts {
         return experts;
     }
 
-    /** x [rows, tokens, in], domainIds [rows] → each row through its own expert: [rows, tokens, out]. */
-    NDArray forward(int layer, NDArray x, NDArray domainIds) {
-        if (domainIds == null) {
+    /**
+     * x [rows, tokens, in] → each row through its own expert: [rows, tokens, out]. A batch of one
+     * domain uses that expert's weights directly; a mixed one gathers a weight copy per row.
+     */
+    NDArray forward(int layer, NDArray x, DomainIds domains) {
+        if (domains == null) {
             throw new ScimoeException("the domain-routed model needs a domain id per text");
         }
-        NDArray w1 = params.get(name(layer, "w1")).get(domainIds);             // [rows, in, hidden]
-        NDArray b1 = params.get(name(layer, "b1")).get(domainIds).expandDims(1); // [rows, 1, hidden]
-        NDArray w2 = params.get(name(layer, "w2")).get(domainIds);
-        NDArray b2 = params.get(name(layer, "b2")).get(domainIds).expandDims(1);
+        long single = domains.uniform();
+        if (single >= 0) {
+            NDArray h = Ops.gelu(Ops.linear(x, params.get(name(layer, "w1")).get(single), params.get(name(layer, "b1")).get(single)));
+            return Ops.linear(h, params.get(name(layer, "w2")).get(single), params.get(name(layer, "b2")).get(single));
+        }
+        NDArray ids = domains.array();
+        NDArray w1 = params.get(name(layer, "w1")).get(ids);             // [rows, in, hidden]
+        NDArray b1 = params.get(name(layer, "b1")).get(ids).expandDims(1); // [rows, 1, hidden]
+        NDArray w2 = params.get(name(layer, "w2")).get(ids);
+        NDArray b2 = params.get(name(layer, "b2")).get(ids).expandDims(1);
         NDArray h = Ops.gelu(x.matMul(w1).add(b1));
         return h.matMul(w2).add(b2);
     }

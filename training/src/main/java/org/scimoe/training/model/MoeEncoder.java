@@ -92,7 +92,7 @@ public final class MoeEncoder implements AutoCloseable {
 
     /** Mean-pooled token states [rows, d], before any SB-MoE block. {@code domainIds}: expert id per row, or null. */
     public NDArray pooled(NDManager scope, TokenBatch batch, long[] domainIds) {
-        NDArray ids = null;
+        DomainIds ids = null;
         if (experts != null) {
             if (domainIds == null || domainIds.length != batch.rows()) {
                 throw new ScimoeException("the domain-routed model needs one domain id per text");
@@ -102,7 +102,7 @@ public final class MoeEncoder implements AutoCloseable {
                     throw new ScimoeException("domain id " + id + " is outside 0.." + (experts.experts() - 1));
                 }
             }
-            ids = scope.create(domainIds, new Shape(domainIds.length));
+            ids = new DomainIds(domainIds, scope.create(domainIds, new Shape(domainIds.length)));
         }
         NDArray states = encoder.forward(scope, batch, ids);
         return Ops.meanPool(states, batch.mask(scope));
