@@ -36,8 +36,8 @@ class TrainingStepTest {
 
     @Test
     void aFewStepsLowerTheLossOfTheSharedModel() {
-        PairBatch batch = DemoPairs.batch(pairs);
-        TrainingConfig config = TrainingConfig.defaults().withLearningRates(1e-4f, 1e-3f).withSchedule(0, 0).withMaxTokens(32);
+        PairBatch batch = DemoPairs.batch(DemoPairs.load(12, 16));
+        TrainingConfig config = TrainingConfig.defaults().withLearningRates(2e-5f, 1e-3f).withSchedule(0, 0).withMaxTokens(32);
         try (MoeEncoder model = MoeEncoder.load(base, ModelSpec.shared()); Trainer trainer = new Trainer(model, config)) {
             float before = trainer.evaluate(batch);
             StringBuilder log = new StringBuilder();
@@ -96,6 +96,30 @@ class TrainingStepTest {
             assertNotEquals(0.0, Djl.maxDiff(trained, fresh.embed(tokenizer, texts, Role.QUERY, null)));
             assertEquals(6, Checkpoint.load(fresh.parameters(), file));
             assertEquals(0.0, Djl.maxDiff(trained, fresh.embed(tokenizer, texts, Role.QUERY, null)));
+        }
+    }
+
+    @Test
+    void theLoopRunsEpochsStopsAtTheLimitAndCheckpoints() {
+        ModelSpec spec = ModelSpec.sbMoe(SbMoeOptions.of(2, 16, GatePooling.ALL), false, 3);
+        Path file = tmp.resolve("loop.ckpt");
+        try (MoeEncoder model = MoeEncoder.load(base, spec); Trainer trainer = new Trainer(model, TrainingConfig.defaults().withMaxTokens(32))) {
+            float[][] a = PooledCache.pool(model, trainer.tokenizer(), pairs.stream().map(DemoPairs.Pair::anchor).toList(), Role.QUERY, 8);
+            float[][] p = PooledCache.pool(model, trainer.tokenizer(), pairs.stream().map(DemoPairs.Pair::positive).toList(), Role.DOCUMENT, 8);
+            List<PairBatch> epoch = List.of(new PairBatch.Pooled(java.util.Arrays.copyOfRange(a, 0, 4), java.util.Arrays.copyOfRange(p, 0, 4)),
+                    new PairBatch.Pooled(java.util.Arrays.copyOfRange(a, 4, 8), java.util.Arrays.copyOfRange(p, 4, 8)));
+            List<Integer> epochs = new java.util.ArrayList<>();
+            TrainingLoop.Summary s = TrainingLoop.run(model, trainer, e -> epoch, new TrainingLoop.Options(3, 5, 2, file),
+                    (e, r) -> epochs.add(e));
+            assertEquals(5, s.updates());
+            assertEquals(List.of(0, 0, 1, 1, 2), epochs);
+            assertTrue(Double.isFinite(s.lastEpochMeanLoss()));
+            assertTrue(java.nio.file.Files.exists(file));
+            var gate = model.parameters().value("sbmoe.gate.weight");
+            try (MoeEncoder fresh = MoeEncoder.load(base, spec.withSeed(4))) {
+                Checkpoint.load(fresh.parameters(), file);
+                assertArrayEquals(gate.values(), fresh.parameters().value("sbmoe.gate.weight").values(), "the final state is saved");
+            }
         }
     }
 
