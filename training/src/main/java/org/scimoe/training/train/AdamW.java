@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.HashMap;
 import java.util.Map;
+import org.scimoe.training.onnx.FloatTensor;
 import org.scimoe.training.model.ParameterStore;
 
 /**
@@ -56,6 +57,37 @@ public final class AdamW {
             NDArray denominator = var.div((float) correction2).sqrt().add(epsilon);
             w.subi(mean.div(denominator).mul((float) (learningRate / correction1)));
         }
+    }
+
+    /** The moments by parameter name ("name/m", "name/v"), copied out for a checkpoint. */
+    public Map<String, FloatTensor> state() {
+        Map<String, FloatTensor> out = new java.util.LinkedHashMap<>();
+        moments.forEach((name, m) -> {
+            out.put(name + "/m", tensor(m[0]));
+            out.put(name + "/v", tensor(m[1]));
+        });
+        return out;
+    }
+
+    /** Restores moments saved by {@link #state()} (replacing any held now). */
+    public void restore(Map<String, FloatTensor> saved) {
+        reset();
+        saved.forEach((key, value) -> {
+            int slash = key.lastIndexOf('/');
+            String name = key.substring(0, slash);
+            int which = key.endsWith("/m") ? 0 : 1;
+            NDArray[] m = moments.computeIfAbsent(name, k -> new NDArray[2]);
+            m[which] = state.create(value.values(), new ai.djl.ndarray.types.Shape(value.shape()));
+        });
+        moments.forEach((name, m) -> {
+            if (m[0] == null || m[1] == null) {
+                throw new org.scimoe.ScimoeException("the optimizer state of '" + name + "' is incomplete");
+            }
+        });
+    }
+
+    private static FloatTensor tensor(NDArray a) {
+        return new FloatTensor(a.getShape().getShape(), a.toFloatArray());
     }
 
     /** Frees the moment arrays. */

@@ -5,14 +5,18 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.scimoe.ScimoeException;
 import org.scimoe.embed.Role;
 import org.scimoe.training.model.BatchTokenizer;
 import org.scimoe.training.model.MoeEncoder;
 import org.scimoe.training.model.ParamGroup;
 import org.scimoe.training.model.ParameterStore;
+import org.scimoe.training.onnx.FloatTensor;
 
 /**
  * Contrastive training steps on a {@link MoeEncoder}: forward both sides of a batch of pairs, the
@@ -55,6 +59,27 @@ public final class Trainer implements AutoCloseable {
     /** Steps skipped for a non-finite loss or gradient. */
     public int skippedSteps() {
         return skipped;
+    }
+
+    /** Saves the trainable parameters, the optimizer's moments and the update count, to resume from. */
+    public void save(Path file) {
+        Map<String, FloatTensor> tensors = Checkpoint.trainable(model.parameters());
+        optimizer.state().forEach((k, v) -> tensors.put(Checkpoint.OPTIMIZER_PREFIX + k, v));
+        Checkpoint.write(file, updates, tensors);
+    }
+
+    /** Restores what {@link #save} wrote (or parameters alone, from {@link Checkpoint#save}): the next step continues the schedule. */
+    public void resume(Path file) {
+        Checkpoint.Contents contents = Checkpoint.read(file);
+        Checkpoint.setParameters(model.parameters(), contents, file);
+        Map<String, FloatTensor> moments = new LinkedHashMap<>();
+        contents.tensors().forEach((k, v) -> {
+            if (k.startsWith(Checkpoint.OPTIMIZER_PREFIX)) {
+                moments.put(k.substring(Checkpoint.OPTIMIZER_PREFIX.length()), v);
+            }
+        });
+        optimizer.restore(moments);
+        updates = contents.updates();
     }
 
     public StepResult step(PairBatch batch) {

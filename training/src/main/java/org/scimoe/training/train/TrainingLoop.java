@@ -2,12 +2,11 @@ package org.scimoe.training.train;
 
 import java.nio.file.Path;
 import java.util.function.IntFunction;
-import org.scimoe.training.model.MoeEncoder;
 
 /**
  * Epochs of {@link Trainer#step} over batches the caller supplies per epoch (so it can reshuffle with
- * its own seed), with an optional step limit, a listener per step, and a checkpoint of the trainable
- * parameters every so many updates and at the end.
+ * its own seed), with an optional step limit, a listener per step, and a checkpoint (trainable
+ * parameters and optimizer state, see {@link Trainer#save}) every so many updates and at the end.
  */
 public final class TrainingLoop {
 
@@ -29,8 +28,7 @@ public final class TrainingLoop {
 
     private TrainingLoop() {}
 
-    public static Summary run(MoeEncoder model, Trainer trainer, IntFunction<Iterable<PairBatch>> batchesOfEpoch, Options options,
-                              Listener listener) {
+    public static Summary run(Trainer trainer, IntFunction<Iterable<PairBatch>> batchesOfEpoch, Options options, Listener listener) {
         long start = System.nanoTime();
         double meanLoss = Double.NaN;
         int lastSaved = -1;
@@ -49,7 +47,7 @@ public final class TrainingLoop {
                 }
                 if (options.checkpoint() != null && options.checkpointEvery() > 0 && !r.skipped()
                         && r.update() % options.checkpointEvery() == 0) {
-                    Checkpoint.save(model.parameters(), options.checkpoint());
+                    trainer.save(options.checkpoint());
                     lastSaved = r.update();
                 }
                 if (options.maxUpdates() > 0 && trainer.updates() >= options.maxUpdates()) {
@@ -60,7 +58,7 @@ public final class TrainingLoop {
             meanLoss = counted == 0 ? Double.NaN : sum / counted;
         }
         if (options.checkpoint() != null && lastSaved != trainer.updates()) {
-            Checkpoint.save(model.parameters(), options.checkpoint());
+            trainer.save(options.checkpoint());
         }
         return new Summary(trainer.updates(), trainer.skippedSteps(), meanLoss, System.nanoTime() - start);
     }

@@ -109,7 +109,7 @@ class TrainingStepTest {
             List<PairBatch> epoch = List.of(new PairBatch.Pooled(java.util.Arrays.copyOfRange(a, 0, 4), java.util.Arrays.copyOfRange(p, 0, 4)),
                     new PairBatch.Pooled(java.util.Arrays.copyOfRange(a, 4, 8), java.util.Arrays.copyOfRange(p, 4, 8)));
             List<Integer> epochs = new java.util.ArrayList<>();
-            TrainingLoop.Summary s = TrainingLoop.run(model, trainer, e -> epoch, new TrainingLoop.Options(3, 5, 2, file),
+            TrainingLoop.Summary s = TrainingLoop.run(trainer, e -> epoch, new TrainingLoop.Options(3, 5, 2, file),
                     (e, r) -> epochs.add(e));
             assertEquals(5, s.updates());
             assertEquals(List.of(0, 0, 1, 1, 2), epochs);
@@ -120,6 +120,34 @@ class TrainingStepTest {
                 Checkpoint.load(fresh.parameters(), file);
                 assertArrayEquals(gate.values(), fresh.parameters().value("sbmoe.gate.weight").values(), "the final state is saved");
             }
+        }
+    }
+
+    @Test
+    void aResumedRunContinuesExactlyWhereTheSavedOneWas() {
+        ModelSpec spec = ModelSpec.sbMoe(SbMoeOptions.of(2, 16, GatePooling.TOP1), false, 9);
+        TrainingConfig config = TrainingConfig.defaults().withSchedule(2, 6).withMaxTokens(32);
+        Path file = tmp.resolve("resume.ckpt");
+        float[][] a;
+        float[][] p;
+        float[] uninterrupted;
+        try (MoeEncoder model = MoeEncoder.load(base, spec); Trainer trainer = new Trainer(model, config)) {
+            a = PooledCache.pool(model, trainer.tokenizer(), pairs.stream().map(DemoPairs.Pair::anchor).toList(), Role.QUERY, 8);
+            p = PooledCache.pool(model, trainer.tokenizer(), pairs.stream().map(DemoPairs.Pair::positive).toList(), Role.DOCUMENT, 8);
+            PairBatch batch = new PairBatch.Pooled(a, p);
+            trainer.step(batch);
+            trainer.step(batch);
+            trainer.save(file);
+            trainer.step(batch);
+            trainer.step(batch);
+            uninterrupted = model.parameters().value("sbmoe.experts.w1").values();
+        }
+        try (MoeEncoder model = MoeEncoder.load(base, spec.withSeed(10)); Trainer trainer = new Trainer(model, config)) {
+            trainer.resume(file);
+            assertEquals(2, trainer.updates());
+            trainer.step(new PairBatch.Pooled(a, p));
+            trainer.step(new PairBatch.Pooled(a, p));
+            assertArrayEquals(uninterrupted, model.parameters().value("sbmoe.experts.w1").values());
         }
     }
 
