@@ -64,6 +64,7 @@ class ForwardMatchesEngineTest {
         float[][] ort = engine(base, TEXTS, null);
         double diff = Djl.maxDiff(djl, ort);
         assertTrue(diff < 1e-4, "max |DJL - engine| = " + diff);
+        System.out.printf("base MiniLM: max |DJL - engine| = %.2e over %d texts%n", diff, TEXTS.size());
         for (float[] v : djl) {
             double norm = 0;
             for (float x : v) {
@@ -83,5 +84,20 @@ class ForwardMatchesEngineTest {
                 assertEquals(0.0, Djl.maxDiff(plain, v), 1e-6, "domain " + domain);
             }
         }
+        try (MoeEncoder everyLayer = MoeEncoder.load(base, ModelSpec.domainRouted(List.of("a", "b", "c"), Set.of(0, 1, 2, 3, 4, 5)))) {
+            assertEquals(6, everyLayer.domainExperts().size());
+            float[][] v = everyLayer.embed(tokenizer, TEXTS, Role.DOCUMENT, new long[] {2, 0, 1, 2});
+            assertEquals(0.0, Djl.maxDiff(plain, v), 1e-6, "experts in every layer");
+        }
+    }
+
+    @Test
+    void badDomainIdsAreRejected() {
+        try (MoeEncoder routed = MoeEncoder.load(base, ModelSpec.domainRouted(List.of("a", "b"), Set.of(3)))) {
+            var e = assertThrows(org.scimoe.ScimoeException.class, () -> routed.embed(tokenizer, TEXTS.subList(0, 2), Role.DOCUMENT, new long[] {0, 2}));
+            assertTrue(e.getMessage().contains("domain id 2"), e.getMessage());
+            assertThrows(org.scimoe.ScimoeException.class, () -> routed.embed(tokenizer, TEXTS.subList(0, 2), Role.DOCUMENT, null));
+        }
+        assertThrows(org.scimoe.ScimoeException.class, () -> MoeEncoder.load(base, ModelSpec.domainRouted(List.of("a"), Set.of(6))));
     }
 }
