@@ -6,8 +6,9 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * BERT's forward pass on NDArrays, parameter for parameter the graph the exporter wrote (post-norm
- * layers, additive padding mask, exact GELU), so trained weights can go back into that graph. No
- * dropout: training runs deterministic, and the forward pass equals the served model's.
+ * layers, additive padding mask, exact GELU), so trained weights can go back into that graph.
+ * Dropout, where BERT has it (embeddings, attention probabilities, before each residual), applies
+ * only when a rate is given, i.e. in training; at rate 0 the pass equals the served model's.
  */
 final class BertEncoder {
     /** Added to the attention scores of padding keys: softmax gives them weight 0. */
@@ -25,15 +26,16 @@ final class BertEncoder {
 
     /**
      * @param domainIds the expert id of each row, used by the layers that carry domain experts (may be null otherwise)
+     * @param dropout   the dropout rate (0 at inference)
      * @return the last layer's token states [rows, tokens, hidden]
      */
-    NDArray forward(NDManager m, TokenBatch batch, DomainIds domainIds) {
+    NDArray forward(NDManager m, TokenBatch batch, DomainIds domainIds, float dropout) {
         NDArray mask = batch.mask(m);
-        NDArray x = embeddings(m, batch);
+        NDArray x = Ops.dropout(embeddings(m, batch), dropout);
         // [rows, 1, 1, tokens]: 0 where a key is a token, very negative where it is padding.
         NDArray maskBias = mask.sub(1f).mul(-MASKED).reshape(batch.rows(), 1, 1, batch.length());
         for (int l = 0; l < config.layers(); l++) {
-            x = layer(l, x, maskBias, domainIds);
+            x = layer(l, x, maskBias, domainIds, dropout);
         }
         return x;
     }
@@ -53,14 +55,15 @@ final class BertEncoder {
         return table.get(indices);
     }
 
-    private NDArray layer(int l, NDArray x, NDArray maskBias, DomainIds domainIds) {
-        NDArray attended = Ops.linear(attention(l, x, maskBias), w(l, "attention.output.dense.weight"), w(l, "attention.output.dense.bias"));
+    private NDArray layer(int l, NDArray x, NDArray maskBias, DomainIds domainIds, float dropout) {
+        NDArray attended = Ops.linear(attention(l, x, maskBias, dropout), w(l, "attention.output.dense.weight"), w(l, "attention.output.dense.bias"));
+        attended = Ops.dropout(attended, dropout);
         x = Ops.layerNorm(attended.add(x), w(l, "attention.output.LayerNorm.weight"), w(l, "attention.output.LayerNorm.bias"), config.eps());
-        NDArray ffn = experts != null && experts.covers(l) ? experts.forward(l, x, domainIds) : denseFfn(l, x);
+        NDArray ffn = Ops.dropout(experts != null && experts.covers(l) ? experts.forward(l, x, domainIds) : denseFfn(l, x), dropout);
         return Ops.layerNorm(ffn.add(x), w(l, "output.LayerNorm.weight"), w(l, "output.LayerNorm.bias"), config.eps());
     }
 
-    private NDArray attention(int l, NDArray x, NDArray maskBias) {
+    private NDArray attention(int l, NDArray x, NDArray maskBias, float dropout) {
         Shape shape = x.getShape();
         long rows = shape.get(0);
         long len = shape.get(1);
@@ -68,7 +71,7 @@ final class BertEncoder {
         NDArray k = heads(Ops.linear(x, w(l, "attention.self.key.weight"), w(l, "attention.self.key.bias")), rows, len);
         NDArray v = heads(Ops.linear(x, w(l, "attention.self.value.weight"), w(l, "attention.self.value.bias")), rows, len);
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(config.headSize())).add(maskBias);
-        NDArray context = scores.softmax(-1).matMul(v); // [rows, heads, len, headSize]
+        NDArray context = Ops.dropout(scores.softmax(-1), dropout).matMul(v); // [rows, heads, len, headSize]
         return context.transpose(0, 2, 1, 3).reshape(rows, len, config.hidden());
     }
 

@@ -92,6 +92,11 @@ public final class MoeEncoder implements AutoCloseable {
 
     /** Mean-pooled token states [rows, d], before any SB-MoE block. {@code domainIds}: expert id per row, or null. */
     public NDArray pooled(NDManager scope, TokenBatch batch, long[] domainIds) {
+        return pooled(scope, batch, domainIds, 0f);
+    }
+
+    /** As {@link #pooled(NDManager, TokenBatch, long[])}, with the encoder's dropout at {@code dropout} (training). */
+    public NDArray pooled(NDManager scope, TokenBatch batch, long[] domainIds, float dropout) {
         DomainIds ids = null;
         if (experts != null) {
             if (domainIds == null || domainIds.length != batch.rows()) {
@@ -104,7 +109,7 @@ public final class MoeEncoder implements AutoCloseable {
             }
             ids = new DomainIds(domainIds, scope.create(domainIds, new Shape(domainIds.length)));
         }
-        NDArray states = encoder.forward(scope, batch, ids);
+        NDArray states = encoder.forward(scope, batch, ids, dropout);
         return Ops.meanPool(states, batch.mask(scope));
     }
 
@@ -123,7 +128,12 @@ public final class MoeEncoder implements AutoCloseable {
 
     /** The sentence vectors [rows, d] the exported bundle would output before normalisation. */
     public NDArray sentenceVectors(NDManager scope, TokenBatch batch, long[] domainIds) {
-        return head(pooled(scope, batch, domainIds));
+        return sentenceVectors(scope, batch, domainIds, 0f);
+    }
+
+    /** Sentence vectors with the encoder's dropout at {@code dropout} (training). */
+    public NDArray sentenceVectors(NDManager scope, TokenBatch batch, long[] domainIds, float dropout) {
+        return head(pooled(scope, batch, domainIds, dropout));
     }
 
     /** Unit-length sentence vectors as the engine returns them, computed without autograd. */

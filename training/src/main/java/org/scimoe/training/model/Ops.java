@@ -26,6 +26,11 @@ final class Ops {
         return Activation.gelu(x);
     }
 
+    /** Training-time dropout at {@code rate} (0: the identity, as at inference). */
+    static NDArray dropout(NDArray x, float rate) {
+        return rate > 0 ? ai.djl.nn.norm.Dropout.dropout(x, rate, true).singletonOrThrow() : x;
+    }
+
     /** Mean of the token states [rows, tokens, d] over the tokens the mask [rows, tokens] keeps. */
     static NDArray meanPool(NDArray states, NDArray mask) {
         NDArray m = mask.expandDims(2);

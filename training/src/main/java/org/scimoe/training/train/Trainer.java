@@ -22,7 +22,8 @@ import org.scimoe.training.onnx.FloatTensor;
  * Contrastive training steps on a {@link MoeEncoder}: forward both sides of a batch of pairs, the
  * MNR loss, backward, then clip the global gradient norm and apply AdamW with a warm-up/decay
  * schedule and one peak learning rate per parameter group. A step whose loss or gradient is not
- * finite changes no weight: it is skipped and counted. Anchors are encoded as queries, positives as
+ * finite changes no weight: it is skipped and counted. Dropout applies in steps, not in
+ * {@link #evaluate}. Anchors are encoded as queries, positives as
  * documents (the bundle's prefixes for each role apply).
  */
 public final class Trainer implements AutoCloseable {
@@ -42,6 +43,7 @@ public final class Trainer implements AutoCloseable {
         this.config = config;
         this.tokenizer = new BatchTokenizer(model.base(), config.maxTokens());
         this.optimizer = AdamW.defaults(model.parameters().manager(), config.weightDecay());
+        Engine.getEngine("PyTorch").setRandomSeed(config.seed());
         if (model.parameters().trainable().isEmpty()) {
             throw new ScimoeException("nothing to train: every parameter of the model is frozen");
         }
@@ -88,7 +90,7 @@ public final class Trainer implements AutoCloseable {
         try (NDManager scope = params.scope()) {
             float loss;
             try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-                NDArray lossArray = loss(scope, batch);
+                NDArray lossArray = loss(scope, batch, config.dropout());
                 loss = lossArray.getFloat();
                 if (!Float.isFinite(loss)) {
                     skipped++;
@@ -125,17 +127,17 @@ public final class Trainer implements AutoCloseable {
     /** The loss on a batch without changing anything (no autograd). */
     public float evaluate(PairBatch batch) {
         try (NDManager scope = model.parameters().scope()) {
-            return loss(scope, batch).getFloat();
+            return loss(scope, batch, 0f).getFloat();
         }
     }
 
-    private NDArray loss(NDManager scope, PairBatch batch) {
+    private NDArray loss(NDManager scope, PairBatch batch, float dropout) {
         NDArray anchors;
         NDArray positives;
         switch (batch) {
             case PairBatch.Texts t -> {
-                anchors = model.sentenceVectors(scope, tokenizer.encode(t.anchors(), Role.QUERY), t.anchorDomains());
-                positives = model.sentenceVectors(scope, tokenizer.encode(t.positives(), Role.DOCUMENT), t.positiveDomains());
+                anchors = model.sentenceVectors(scope, tokenizer.encode(t.anchors(), Role.QUERY), t.anchorDomains(), dropout);
+                positives = model.sentenceVectors(scope, tokenizer.encode(t.positives(), Role.DOCUMENT), t.positiveDomains(), dropout);
             }
             case PairBatch.Pooled p -> {
                 if (model.encoderTrains()) {

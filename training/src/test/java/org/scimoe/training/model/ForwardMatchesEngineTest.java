@@ -92,6 +92,19 @@ class ForwardMatchesEngineTest {
     }
 
     @Test
+    void dropoutActsOnlyWhenARateIsGiven() {
+        TokenBatch batch = tokenizer.encode(TEXTS, Role.DOCUMENT);
+        try (ai.djl.ndarray.NDManager scope = shared.parameters().scope()) {
+            float[] a = shared.pooled(scope, batch, null, 0.1f).toFloatArray();
+            float[] b = shared.pooled(scope, batch, null, 0.1f).toFloatArray();
+            float[] c = shared.pooled(scope, batch, null).toFloatArray();
+            float[] d = shared.pooled(scope, batch, null, 0f).toFloatArray();
+            assertFalse(java.util.Arrays.equals(a, b), "two training passes draw different dropout masks");
+            assertArrayEquals(c, d, "inference has no dropout");
+        }
+    }
+
+    @Test
     void badDomainIdsAreRejected() {
         try (MoeEncoder routed = MoeEncoder.load(base, ModelSpec.domainRouted(List.of("a", "b"), Set.of(3)))) {
             var e = assertThrows(org.scimoe.ScimoeException.class, () -> routed.embed(tokenizer, TEXTS.subList(0, 2), Role.DOCUMENT, new long[] {0, 2}));
