@@ -117,7 +117,8 @@ public final class ManifestReader {
                 if (fallback != null && !ids.containsKey(fallback)) {
                     throw error("routing.defaultDomain", "'" + fallback + "' is not one of " + ids.keySet());
                 }
-                return new Routing(Routing.Mode.DOMAIN, text(node, "routing.input", true), ids, fallback, null, ids.size(), null);
+                return new Routing(Routing.Mode.DOMAIN, text(node, "routing.input", true), ids, fallback, null, ids.size(), null,
+                        text(node, "routing.routerOutput", false));
             }
             case "gate": {
                 String pool = text(node, "routing.pooling", true).toUpperCase(Locale.ROOT).replace("-", "");
@@ -128,7 +129,7 @@ public final class ManifestReader {
                     throw error("routing.pooling", "must be 'top1' or 'all'");
                 }
                 return new Routing(Routing.Mode.GATE, null, Map.of(), null, gatePooling,
-                        positiveInt(node, "experts", "routing.experts"), text(node, "routing.gateOutput", false));
+                        positiveInt(node, "experts", "routing.experts"), text(node, "routing.gateOutput", false), null);
             }
             default:
                 throw error("routing.mode", "must be 'none', 'domain' or 'gate', not '" + mode + "'");

@@ -80,6 +80,7 @@ public final class ManifestWriter {
                     domains.put(name, r.domains().get(name));
                 }
                 putIfSet(node, "defaultDomain", r.defaultDomain());
+                putIfSet(node, "routerOutput", r.routerOutput());
             }
             case GATE -> {
                 node.put("pooling", r.gatePooling().name().toLowerCase(Locale.ROOT));

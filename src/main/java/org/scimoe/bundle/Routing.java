@@ -11,7 +11,10 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>{@code none}: a plain encoder.</li>
  *   <li>{@code domain}: one expert per scientific domain; the caller's domain name is mapped to an
- *       expert id and fed to the graph through the int64 input {@link #input()} (shape [batch]).</li>
+ *       expert id and fed to the graph through the int64 input {@link #input()} (shape [batch]). A
+ *       bundle with a domain router ({@link #routerOutput()}) also takes texts without a domain: the
+ *       engine feeds -1, the graph's router picks the expert, and its [batch, E] probabilities come
+ *       back through that output.</li>
  *   <li>{@code gate}: a learned softmax gate inside the graph picks TOP-1 or mixes ALL experts; the
  *       graph may expose the gate weights through {@link #gateOutput()} for explanations.</li>
  * </ul>
@@ -23,17 +26,23 @@ public record Routing(
         String defaultDomain,
         GatePooling gatePooling,
         int experts,
-        String gateOutput) {
+        String gateOutput,
+        String routerOutput) {
 
     public enum Mode { NONE, DOMAIN, GATE }
 
     /** SB-MoE pooling over experts: the single best expert, or the gate-weighted sum of all. */
     public enum GatePooling { TOP1, ALL }
 
-    public static final Routing NONE = new Routing(Mode.NONE, null, Map.of(), null, null, 0, null);
+    public static final Routing NONE = new Routing(Mode.NONE, null, Map.of(), null, null, 0, null, null);
 
     public Routing {
         domains = domains == null ? Map.of() : Map.copyOf(domains);
+    }
+
+    /** The graph output with per-text weights over the experts (the gate's, or the domain router's), or null. */
+    public String weightsOutput() {
+        return gateOutput != null ? gateOutput : routerOutput;
     }
 
     /** Domain names in expert-id order. */

@@ -29,6 +29,8 @@ import org.scimoe.runtime.SessionFactory;
  * normalisation, as the bundle's manifest says. Thread-safe: the tokenizer and the session both are.
  */
 public final class OnnxEncoder implements TextEmbedder {
+    /** Expert placeholder for a text the graph's domain router routes (fed to the graph as domain id -1). */
+    private static final int ROUTED_IN_GRAPH = -2;
     private final BundleManifest manifest;
     private final EncoderOptions options;
     private final TextTokenizer tokenizer;
@@ -51,8 +53,8 @@ public final class OnnxEncoder implements TextEmbedder {
         this.device = open.device();
         this.outputNames = new LinkedHashSet<>();
         outputNames.add(manifest.output().name());
-        if (manifest.routing().gateOutput() != null) {
-            outputNames.add(manifest.routing().gateOutput());
+        if (manifest.routing().weightsOutput() != null) {
+            outputNames.add(manifest.routing().weightsOutput());
         }
         this.feedsTokenTypes = manifest.inputs().tokenTypeIds() != null;
     }
@@ -150,7 +152,7 @@ public final class OnnxEncoder implements TextEmbedder {
             System.arraycopy(t.ids(), 0, ids, r * seqLen, t.length());
             System.arraycopy(t.mask(), 0, mask, r * seqLen, t.length());
             System.arraycopy(t.types(), 0, types, r * seqLen, t.length());
-            domainIds[r] = Math.max(0, experts[members[r]]);
+            domainIds[r] = experts[members[r]] == ROUTED_IN_GRAPH ? -1 : Math.max(0, experts[members[r]]);
             tokenCount += t.length();
         }
         OrtEnvironment env = OrtRuntime.environment();
@@ -204,10 +206,13 @@ public final class OnnxEncoder implements TextEmbedder {
             VectorPooling.normalize(vector);
         }
         String domain = null;
+        if (expert == ROUTED_IN_GRAPH) {
+            expert = argMax(gate); // the router's choice: the graph takes the same argmax
+        } else if (gate != null && manifest.routing().mode() == Routing.Mode.GATE) {
+            expert = argMax(gate);
+        }
         if (manifest.routing().mode() == Routing.Mode.DOMAIN) {
             domain = manifest.routing().domainNames().get(indexOfExpert(expert));
-        } else if (gate != null) {
-            expert = argMax(gate);
         }
         return new Embedding(vector, t.length(), t.truncated(), domain, expert, gate);
     }
@@ -223,7 +228,7 @@ public final class OnnxEncoder implements TextEmbedder {
     }
 
     private float[][] gateWeights(OrtSession.Result result, int rows) throws OrtException {
-        String gateOutput = manifest.routing().gateOutput();
+        String gateOutput = manifest.routing().weightsOutput();
         if (gateOutput == null) {
             return null;
         }
@@ -237,11 +242,17 @@ public final class OnnxEncoder implements TextEmbedder {
         return gates;
     }
 
-    /** The expert a domain routes to; -1 when the bundle does not route by domain. */
+    /**
+     * The expert a domain routes to; -1 when the bundle does not route by domain. Without a domain,
+     * the bundle's router decides when it has one, else its default domain.
+     */
     private int expertOf(String domain) {
         Routing routing = manifest.routing();
         if (routing.mode() != Routing.Mode.DOMAIN) {
             return -1;
+        }
+        if (domain == null && routing.routerOutput() != null) {
+            return ROUTED_IN_GRAPH;
         }
         String wanted = domain != null ? domain : routing.defaultDomain();
         if (wanted == null) {

@@ -16,6 +16,11 @@ public final class AbstractsFile {
     private AbstractsFile() {}
 
     public static void read(Path file, Consumer<AbstractDoc> docs, Consumer<String> problems) {
+        readLocated(file, (doc, where) -> docs.accept(doc), problems);
+    }
+
+    /** As {@link #read(Path, Consumer, Consumer)}, with each document's location ({@code file:line}) for later checks. */
+    public static void readLocated(Path file, java.util.function.BiConsumer<AbstractDoc, String> docs, Consumer<String> problems) {
         JsonLines.read(file, new JsonLines.Visitor() {
             @Override
             public void object(JsonNode o, String where) {
@@ -28,7 +33,7 @@ public final class AbstractsFile {
                     } else if (isBlank(text) && isBlank(title)) {
                         problems.accept(where + ": field 'text' is missing or empty (document '" + id + "')");
                     } else {
-                        docs.accept(new AbstractDoc(id, title, text, JsonLines.text(o, "domain", where)));
+                        docs.accept(new AbstractDoc(id, title, text, JsonLines.text(o, "domain", where)), where);
                     }
                 } catch (InputException e) {
                     problems.accept(e.getMessage());

@@ -51,6 +51,9 @@ public final class GraphContract {
         if (manifest.routing().gateOutput() != null && !outputs.containsKey(manifest.routing().gateOutput())) {
             problems.add("routing.gateOutput '" + manifest.routing().gateOutput() + "' is not an output of the graph " + outputs.keySet());
         }
+        if (manifest.routing().routerOutput() != null && !outputs.containsKey(manifest.routing().routerOutput())) {
+            problems.add("routing.routerOutput '" + manifest.routing().routerOutput() + "' is not an output of the graph " + outputs.keySet());
+        }
         if (!problems.isEmpty()) {
             throw new BundleException("bundle '" + manifest.name() + "' does not match its ONNX graph: " + String.join("; ", problems));
         }

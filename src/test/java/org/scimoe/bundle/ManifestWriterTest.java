@@ -26,8 +26,9 @@ class ManifestWriterTest {
     void everyRoutingModeSurvivesARoundTrip() throws Exception {
         Routing[] routings = {
             Routing.NONE,
-            new Routing(Routing.Mode.DOMAIN, "domain_id", Map.of("medicine", 1, "aeronautics", 0), "medicine", null, 2, null),
-            new Routing(Routing.Mode.GATE, null, Map.of(), null, Routing.GatePooling.TOP1, 4, "gate_weights"),
+            new Routing(Routing.Mode.DOMAIN, "domain_id", Map.of("medicine", 1, "aeronautics", 0), "medicine", null, 2, null, null),
+            new Routing(Routing.Mode.DOMAIN, "domain_id", Map.of("medicine", 1, "aeronautics", 0), null, null, 2, null, "router_probs"),
+            new Routing(Routing.Mode.GATE, null, Map.of(), null, Routing.GatePooling.TOP1, 4, "gate_weights", null),
         };
         for (Routing routing : routings) {
             BundleManifest written = manifest(routing, routing.mode() == Routing.Mode.GATE ? OutputKind.SENTENCE_EMBEDDING : OutputKind.TOKEN_EMBEDDINGS);

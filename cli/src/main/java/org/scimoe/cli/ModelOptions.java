@@ -10,21 +10,21 @@ import org.scimoe.runtime.DeviceRequest;
 import picocli.CommandLine.Option;
 
 /** Options every command that loads a model shares. */
-final class ModelOptions {
+public final class ModelOptions {
     @Option(names = "--model", description = "model bundle name (default: ${DEFAULT-VALUE}); see `scimoe models`",
             defaultValue = BundleCatalog.DEFAULT_BUNDLE)
-    String model;
+    public String model;
 
     @Option(names = "--models-dir", description = "directory of bundles (default: $SCIMOE_MODELS, else the built onnx-models/target/bundles)")
-    Path modelsDir;
+    public Path modelsDir;
 
     @Option(names = "--device", description = "cpu, cuda, cuda:N or auto (default: ${DEFAULT-VALUE})", defaultValue = "auto")
-    String device;
+    public String device;
 
     @Option(names = "--threads", description = "ONNX Runtime threads per inference, 0 = all cores (default: ${DEFAULT-VALUE})", defaultValue = "0")
-    int threads;
+    public int threads;
 
-    BundleCatalog catalog() {
+    public BundleCatalog catalog() {
         List<Path> roots = new ArrayList<>();
         if (modelsDir != null) {
             roots.add(modelsDir);
@@ -41,7 +41,7 @@ final class ModelOptions {
         return BundleCatalog.scan(roots);
     }
 
-    OnnxEncoder open() {
+    public OnnxEncoder open() {
         return OnnxEncoder.load(catalog().get(model), EncoderOptions.DEFAULTS.withDevice(DeviceRequest.parse(device)).withThreads(threads));
     }
 }

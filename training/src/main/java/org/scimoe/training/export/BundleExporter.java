@@ -25,6 +25,12 @@ public final class BundleExporter {
 
     public static ModelBundle write(org.scimoe.training.onnx.OnnxGraph graph, ModelBundle base, Spec spec, Routing routing,
                                     BundleManifest.Output output, Path dir) {
+        return write(graph, base, spec, routing, output, base.manifest().normalize(), dir);
+    }
+
+    /** As above, with the final L2 normalisation chosen (a probe of intermediate states wants it off). */
+    public static ModelBundle write(org.scimoe.training.onnx.OnnxGraph graph, ModelBundle base, Spec spec, Routing routing,
+                                    BundleManifest.Output output, boolean normalize, Path dir) {
         BundleManifest b = base.manifest();
         try {
             Files.createDirectories(dir);
@@ -33,7 +39,7 @@ public final class BundleExporter {
             Files.copy(base.tokenizerPath(), dir.resolve("tokenizer.json"), StandardCopyOption.REPLACE_EXISTING);
             BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT, spec.name(), spec.version(), spec.description(),
                     b.baseModel(), "model.onnx", "tokenizer.json", ModelBundle.sha256(model), "fp32", b.dimensions(), b.pooling(),
-                    b.normalize(), b.maxTokens(), b.queryPrefix(), b.documentPrefix(), b.inputs(), output, routing,
+                    normalize, b.maxTokens(), b.queryPrefix(), b.documentPrefix(), b.inputs(), output, routing,
                     spec.training());
             ManifestWriter.write(manifest, dir.resolve(BundleManifest.FILE_NAME));
         } catch (IOException e) {

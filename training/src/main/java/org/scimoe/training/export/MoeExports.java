@@ -11,6 +11,7 @@ import org.scimoe.bundle.OutputKind;
 import org.scimoe.bundle.Routing;
 import org.scimoe.training.onnx.BertGraph;
 import org.scimoe.training.onnx.DomainExpertsRewrite;
+import org.scimoe.training.onnx.DomainRouter;
 import org.scimoe.training.onnx.FfnWeights;
 import org.scimoe.training.onnx.OnnxGraph;
 import org.scimoe.training.onnx.SbMoeHead;
@@ -19,21 +20,25 @@ import org.scimoe.training.onnx.SbMoeHead;
 public final class MoeExports {
     /** The int64 [batch] input that carries the domain's expert id. */
     public static final String DOMAIN_INPUT = "domain_id";
+    static final String PROBE_OUTPUT = "pooled_layer_input";
 
     private MoeExports() {}
 
     /**
      * Domain-routed: the FFN of each given layer becomes one expert per domain (expert id = the
-     * domain's position in {@code domains}).
+     * domain's position in {@code domains}). With a router (may be null), texts without a domain are
+     * routed by it inside the graph.
      */
     public static ModelBundle domainRouted(ModelBundle base, List<String> domains, String defaultDomain,
-                                           Map<Integer, List<FfnWeights>> expertsByLayer, BundleExporter.Spec spec, Path dir) {
-        return domainRouted(base, OnnxGraph.read(base.modelPath()), domains, defaultDomain, expertsByLayer, spec, dir);
+                                           Map<Integer, List<FfnWeights>> expertsByLayer, DomainRouter router,
+                                           BundleExporter.Spec spec, Path dir) {
+        return domainRouted(OnnxGraph.read(base.modelPath()), base, domains, defaultDomain, expertsByLayer, router, spec, dir);
     }
 
-    /** As above, on a graph already read from {@code base} (and perhaps carrying fine-tuned shared weights). */
-    public static ModelBundle domainRouted(ModelBundle base, OnnxGraph graph, List<String> domains, String defaultDomain,
-                                           Map<Integer, List<FfnWeights>> expertsByLayer, BundleExporter.Spec spec, Path dir) {
+    /** As above, on a graph already loaded (e.g. with fine-tuned shared weights written in); {@code base} gives the tokenizer and settings. */
+    public static ModelBundle domainRouted(OnnxGraph graph, ModelBundle base, List<String> domains, String defaultDomain,
+                                           Map<Integer, List<FfnWeights>> expertsByLayer, DomainRouter router,
+                                           BundleExporter.Spec spec, Path dir) {
         Map<String, Integer> ids = new LinkedHashMap<>();
         for (int i = 0; i < domains.size(); i++) {
             if (ids.putIfAbsent(domains.get(i), i) != null) {
@@ -45,25 +50,40 @@ public final class MoeExports {
                 throw new ScimoeException("layer " + layer + " has " + experts.size() + " experts for " + domains.size() + " domains");
             }
         });
-        DomainExpertsRewrite.apply(new BertGraph(graph), DOMAIN_INPUT, expertsByLayer);
-        Routing routing = new Routing(Routing.Mode.DOMAIN, DOMAIN_INPUT, ids, defaultDomain, null, domains.size(), null);
+        DomainExpertsRewrite.apply(new BertGraph(graph), DOMAIN_INPUT, base.manifest().inputs().attentionMask(), expertsByLayer, router);
+        Routing routing = new Routing(Routing.Mode.DOMAIN, DOMAIN_INPUT, ids, defaultDomain, null, domains.size(), null,
+                router == null ? null : DomainRouter.OUTPUT);
         return BundleExporter.write(graph, base, spec, routing, base.manifest().output(), dir);
     }
 
     /** SB-MoE: mean pooling, then the gated expert block; the bundle outputs sentence vectors and the gate's weights. */
     public static ModelBundle sbMoe(ModelBundle base, SbMoeHead head, BundleExporter.Spec spec, Path dir) {
-        return sbMoe(base, OnnxGraph.read(base.modelPath()), head, spec, dir);
+        return sbMoe(OnnxGraph.read(base.modelPath()), base, head, spec, dir);
     }
 
-    /** As above, on a graph already read from {@code base} (and perhaps carrying fine-tuned encoder weights). */
-    public static ModelBundle sbMoe(ModelBundle base, OnnxGraph graph, SbMoeHead head, BundleExporter.Spec spec, Path dir) {
+    /** As above, on a graph already loaded (e.g. with a fine-tuned encoder written in). */
+    public static ModelBundle sbMoe(OnnxGraph graph, ModelBundle base, SbMoeHead head, BundleExporter.Spec spec, Path dir) {
         BundleManifest b = base.manifest();
         if (b.output().kind() != OutputKind.TOKEN_EMBEDDINGS) {
             throw new ScimoeException("an SB-MoE block goes on an encoder that outputs token states; '" + b.name() + "' pools already");
         }
         head.appendTo(graph, b.output().name(), b.inputs().attentionMask());
-        Routing routing = new Routing(Routing.Mode.GATE, null, Map.of(), null, head.pooling(), head.expertCount(), SbMoeHead.GATE_OUTPUT);
+        Routing routing = new Routing(Routing.Mode.GATE, null, Map.of(), null, head.pooling(), head.expertCount(), SbMoeHead.GATE_OUTPUT, null);
         return BundleExporter.write(graph, base, spec, routing, new BundleManifest.Output(SbMoeHead.OUTPUT, OutputKind.SENTENCE_EMBEDDING), dir);
+    }
+
+    /**
+     * A probe: the encoder cut to output the mean-pooled token states entering {@code layer}, un-normalised
+     * — the vectors a domain router reads, computed by the engine like any bundle.
+     */
+    public static ModelBundle layerInputProbe(ModelBundle base, int layer, Path dir) {
+        OnnxGraph graph = OnnxGraph.read(base.modelPath());
+        BertGraph bert = new BertGraph(graph);
+        graph.opNamed("Identity", PROBE_OUTPUT, List.of(graph.meanPool("/probe", bert.layerInput(layer), base.manifest().inputs().attentionMask())));
+        graph.removeOutputs();
+        graph.addFloatOutput(PROBE_OUTPUT, "batch_size", base.manifest().dimensions());
+        return BundleExporter.write(graph, base, new BundleExporter.Spec(base.name() + "-probe-layer" + layer, "0", "pooled states entering layer " + layer, null),
+                Routing.NONE, new BundleManifest.Output(PROBE_OUTPUT, OutputKind.SENTENCE_EMBEDDING), false, dir);
     }
 
     /** A dense encoder with some layers' FFN weights replaced (the reference a routed graph must equal, or a fine-tuned model). */

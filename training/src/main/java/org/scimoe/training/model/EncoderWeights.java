@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.scimoe.training.onnx.BertGraph;
+import org.scimoe.training.onnx.FloatTensor;
 import org.scimoe.training.onnx.OnnxGraph;
 
 /**
@@ -64,16 +65,24 @@ public final class EncoderWeights {
     }
 
     /**
-     * Writes the store's encoder weights into the graph's initializers: every trainable one (frozen
-     * ones still hold the graph's values). Parameters the store no longer has (a dense FFN replaced
-     * by experts) are left for the rewrite that replaces them.
+     * The trained encoder weights by initializer name: every trainable one (frozen ones still hold
+     * the graph's values). Parameters the store no longer has (a dense FFN replaced by experts) are
+     * left out, for the rewrite that replaces them.
+     *
+     * @param initializerNames {@link #initializerNames} of the graph the store was loaded from
      */
-    public static void writeBack(ParameterStore store, BertGraph bert) {
-        OnnxGraph graph = bert.graph();
-        initializerNames(bert).forEach((param, initializer) -> {
+    public static Map<String, FloatTensor> trained(ParameterStore store, Map<String, String> initializerNames) {
+        Map<String, FloatTensor> out = new LinkedHashMap<>();
+        initializerNames.forEach((param, initializer) -> {
             if (store.has(param) && store.param(param).trainable()) {
-                graph.setInitializer(initializer, store.value(param));
+                out.put(initializer, store.value(param));
             }
         });
+        return out;
+    }
+
+    /** Writes the {@link #trained} weights into the graph's initializers. */
+    public static void writeBack(ParameterStore store, BertGraph bert) {
+        trained(store, initializerNames(bert)).forEach(bert.graph()::setInitializer);
     }
 }

@@ -27,9 +27,12 @@ public final class MoeEncoder implements AutoCloseable {
     private final BertEncoder encoder;
     private final DomainExperts experts;
     private final SbMoeBlock head;
+    private final Map<String, String> initializerNames;
 
-    private MoeEncoder(ModelBundle base, ModelSpec spec, BertConfig config, ParameterStore params, DomainExperts experts, SbMoeBlock head) {
+    private MoeEncoder(ModelBundle base, ModelSpec spec, BertConfig config, ParameterStore params, DomainExperts experts, SbMoeBlock head,
+                       Map<String, String> initializerNames) {
         this.base = base;
+        this.initializerNames = initializerNames;
         this.spec = spec;
         this.config = config;
         this.params = params;
@@ -62,7 +65,7 @@ public final class MoeEncoder implements AutoCloseable {
                 case SB_MOE -> head = SbMoeBlock.create(params, config.hidden(), spec.sbMoe(), spec.seed());
                 case SHARED -> { }
             }
-            return new MoeEncoder(base, spec, config, params, experts, head);
+            return new MoeEncoder(base, spec, config, params, experts, head, EncoderWeights.initializerNames(bert));
         } catch (RuntimeException e) {
             params.close();
             throw e;
@@ -153,6 +156,11 @@ public final class MoeEncoder implements AutoCloseable {
             out[r] = java.util.Arrays.copyOfRange(flat, r * d, (r + 1) * d);
         }
         return out;
+    }
+
+    /** The trained encoder weights by the base graph's initializer names (see {@link EncoderWeights#trained}). */
+    public Map<String, org.scimoe.training.onnx.FloatTensor> trainedEncoderWeights() {
+        return EncoderWeights.trained(params, initializerNames);
     }
 
     /** Per layer, the domain experts' current weights (DOMAIN_ROUTED only). */

@@ -48,6 +48,12 @@ public final class BertGraph {
         return new Linear(graph.initializerInputOf(prefix + "MatMul"), graph.initializerInputOf(prefix + "Add"));
     }
 
+    /** The token states [batch, tokens, d] a layer reads (the previous layer's output, or the embeddings'). */
+    public String layerInput(int layer) {
+        checkLayer(layer);
+        return graph.requireNode("/" + layerPath(layer) + "/attention/self/query/MatMul").getInput(0);
+    }
+
     public Linear ffnIn(int layer) {
         return linear(layerPath(layer) + "/intermediate/dense");
     }

@@ -262,6 +262,15 @@ public final class OnnxGraph {
         return op("ReduceSum", scope, List.of(input), ints("axes", axis), integer("keepdims", keepDims ? 1 : 0));
     }
 
+    /** Mean of token states [batch, tokens, d] over the tokens the int64 mask [batch, tokens] keeps → [batch, d]. */
+    public String meanPool(String scope, String states, String attentionMask) {
+        String mask = unsqueeze(scope, op("Cast", scope, List.of(attentionMask), integer("to", 1)), 2);
+        String summed = reduceSum(scope, op("Mul", scope, List.of(states, mask)), 1, false);
+        String count = reduceSum(scope + "/count", mask, 1, false);
+        count = op("Max", scope, List.of(count, constant(scope + "/eps", scalar(1e-9f))));
+        return op("Div", scope, List.of(summed, count));
+    }
+
     /** The exact GELU BERT uses: x · (1 + erf(x / √2)) / 2. */
     public String gelu(String scope, String x) {
         String scaled = op("Div", scope, List.of(x, constant(scope + "/sqrt2", scalar((float) Math.sqrt(2)))));

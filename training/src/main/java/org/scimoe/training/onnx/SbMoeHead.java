@@ -65,12 +65,7 @@ public record SbMoeHead(FloatTensor gateWeight, FloatTensor gateBias, List<FfnWe
         String s = "/sbmoe";
         int n = expertCount();
         // Mean over the tokens the mask keeps (the same pooling the engine applies to token outputs).
-        String mask = graph.op("Cast", s + "/pool", List.of(attentionMask), OnnxGraph.integer("to", 1));
-        mask = graph.unsqueeze(s + "/pool", mask, 2);
-        String summed = graph.reduceSum(s + "/pool", graph.op("Mul", s + "/pool", List.of(tokenStates, mask)), 1, false);
-        String count = graph.reduceSum(s + "/pool/count", mask, 1, false);
-        count = graph.op("Max", s + "/pool", List.of(count, graph.constant(s + "/pool/eps", OnnxGraph.scalar(1e-9f))));
-        String pooled = graph.op("Div", s + "/pool", List.of(summed, count));
+        String pooled = graph.meanPool(s + "/pool", tokenStates, attentionMask);
 
         String logits = graph.op("Add", s + "/gate", List.of(
                 graph.op("MatMul", s + "/gate", List.of(pooled, graph.constant(s + "/gate/weight", gateWeight))),

@@ -54,7 +54,7 @@ class DomainRoutedBundleTest {
         for (int d = 0; d < DOMAINS.size(); d++) {
             experts.add(d == 0 ? pretrained : perturbed(pretrained, d)); // expert 0 stays pretrained
         }
-        routed = MoeExports.domainRouted(base, DOMAINS, "medicine", Map.of(LAYER, experts),
+        routed = MoeExports.domainRouted(base, DOMAINS, "medicine", Map.of(LAYER, experts), null,
                 new BundleExporter.Spec("test-domain-moe", "0.0.1", "test", null), tmp.resolve("routed"));
     }
 
@@ -142,7 +142,7 @@ class DomainRoutedBundleTest {
             secondExpert.put(layer, other);
         }
         assertEquals(6, bert.layers());
-        ModelBundle everyLayer = MoeExports.domainRouted(base, List.of("a", "b"), null, all,
+        ModelBundle everyLayer = MoeExports.domainRouted(base, List.of("a", "b"), null, all, null,
                 new BundleExporter.Spec("all-layers", "0.0.1", null, null), tmp.resolve("all-layers"));
         ModelBundle dense = MoeExports.withFfn(base, secondExpert, new BundleExporter.Spec("dense-b", "0.0.1", null, null), tmp.resolve("dense-b"));
         assertTrue(maxDiff(embed(everyLayer, "b"), embed(dense, null)) < 1e-5);

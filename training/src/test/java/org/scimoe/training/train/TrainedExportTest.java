@@ -20,6 +20,9 @@ import org.scimoe.embed.Embedding;
 import org.scimoe.embed.OnnxEncoder;
 import org.scimoe.embed.Role;
 import org.scimoe.training.export.BundleExporter;
+import org.scimoe.training.export.MoeBundleBuilder;
+import org.scimoe.training.export.MoeRecipe;
+import org.scimoe.training.export.TensorArchive;
 import org.scimoe.training.model.BatchTokenizer;
 import org.scimoe.training.model.Djl;
 import org.scimoe.training.model.ModelExport;
@@ -126,7 +129,15 @@ class TrainedExportTest {
                 assertFalse(trainer.step(new PairBatch.Pooled(a, p)).skipped());
             }
             assertTrue(trainer.evaluate(new PairBatch.Pooled(a, p)) < before, "the head's training should lower the loss");
-            checkGateRouted(model, ModelExport.write(model, null, spec("trained-top1"), tmp.resolve("top1")), GatePooling.TOP1);
+            // Through the files `train` leaves and `export` reads: recipe + tensor archive, rebuilt on the base bundle.
+            Path saved = tmp.resolve("top1-saved");
+            ModelExport.save(model, spec("trained-top1"), null, saved, TensorArchive.DType.FLOAT32);
+            MoeRecipe recipe = MoeRecipe.read(saved.resolve(MoeRecipe.FILE_NAME));
+            assertEquals(MoeRecipe.Design.SB_MOE, recipe.design());
+            assertTrue(TensorArchive.read(saved.resolve(recipe.weightsFile())).keySet().stream().noneMatch(k -> k.startsWith("encoder.")),
+                    "a frozen encoder adds no encoder weights to the archive");
+            ModelBundle rebuilt = MoeBundleBuilder.build(recipe, TensorArchive.read(saved.resolve(recipe.weightsFile())), base, tmp.resolve("top1"));
+            checkGateRouted(model, rebuilt, GatePooling.TOP1);
         }
     }
 

@@ -1,0 +1,68 @@
+package org.scimoe.elasticsearch;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.RestClient;
+import org.elasticsearch.test.ESIntegTestCase.ClusterScope;
+import org.elasticsearch.test.ESIntegTestCase.Scope;
+import org.elasticsearch.test.rest.ObjectPath;
+
+/**
+ * Two nodes: documents go through the pipeline on one node, the kNN query is coordinated by the
+ * other, so each node loads the model for its own part and the query vector is built where the
+ * search is coordinated.
+ */
+@ClusterScope(scope = Scope.SUITE, numDataNodes = 2, numClientNodes = 0, supportsDedicatedMasters = false)
+public class ScimoeTwoNodeRestTests extends ScimoeRestTestCase {
+
+    public void testIngestOnOneNodeSearchFromTheOther() throws IOException {
+        String[] nodes = internalCluster().getNodeNames();
+        assertThat(nodes.length, equalTo(2));
+        try (RestClient ingestNode = createRestClient(nodes[0]); RestClient searchNode = createRestClient(nodes[1])) {
+            send(ingestNode, "PUT", "/abstracts", ScimoeSingleNodeRestTests.MAPPING.replace("\"number_of_shards\": 1", "\"number_of_shards\": 2"));
+            send(ingestNode, "PUT", "/_ingest/pipeline/scimoe", ScimoeSingleNodeRestTests.PIPELINE);
+            StringBuilder bulk = new StringBuilder();
+            for (Map<String, Object> doc : demoAbstracts(3)) {
+                bulk.append("{\"index\":{\"_id\":\"").append(doc.get("id")).append("\"}}\n").append(toJson(doc)).append('\n');
+            }
+            ObjectPath indexed = ObjectPath.createFromResponse(
+                    send(ingestNode, "POST", "/abstracts/_bulk?pipeline=scimoe&refresh=true", bulk.toString()));
+            assertThat(indexed.evaluate("errors"), equalTo(false));
+
+            ObjectPath knn = ObjectPath.createFromResponse(send(searchNode, "POST", "/abstracts/_search", """
+                    {"knn": {"field": "embedding", "k": 3, "num_candidates": 12,
+                       "query_vector_builder": {"scimoe": {"text": "wing aerodynamics in a propeller slipstream"}}}}"""));
+            assertThat(knn.evaluate("hits.hits.0._id"), equalTo("cranfield-1"));
+
+            // The query was embedded by the coordinating node; the ingest node embedded documents only.
+            Map<String, Object> onIngest = ScimoeSingleNodeRestTests.model(models(ingestNode), "minilm-l6-v2");
+            ObjectPath searchModels = models(searchNode);
+            Map<String, Object> onSearch = ScimoeSingleNodeRestTests.model(searchModels, "minilm-l6-v2");
+            assertThat(onIngest.get("state"), equalTo("loaded"));
+            assertThat(onSearch.get("state"), equalTo("loaded"));
+            assertThat(((Number) searchModels.evaluate("query_cache.misses")).intValue(), equalTo(1));
+            assertThat(((Number) models(ingestNode).evaluate("query_cache.misses")).intValue(), equalTo(0));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> ingestStats = (Map<String, Object>) onIngest.get("stats");
+            assertThat(((Number) ingestStats.get("texts")).intValue(), greaterThan(1));
+        }
+    }
+
+    private static ObjectPath models(RestClient client) throws IOException {
+        return ObjectPath.createFromResponse(send(client, "GET", "/_scimoe/models", null));
+    }
+
+    private static org.elasticsearch.client.Response send(RestClient client, String method, String path, String body) throws IOException {
+        Request request = new Request(method, path);
+        if (body != null) {
+            request.setJsonEntity(body);
+        }
+        return client.performRequest(request);
+    }
+
+}
