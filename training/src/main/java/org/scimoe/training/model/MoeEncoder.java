@@ -139,15 +139,33 @@ public final class MoeEncoder implements AutoCloseable {
         return head(pooled(scope, batch, domainIds, dropout));
     }
 
-    /** Unit-length sentence vectors as the engine returns them, computed without autograd. */
+    /** Texts per forward pass in {@link #embed}: bounds the memory of a long list. */
+    static final int EMBED_BATCH = 32;
+
+    /**
+     * Unit-length sentence vectors as the engine returns them, computed without autograd, in batches
+     * of texts of similar length (less padding). {@code domainIds}: expert id per text, or null.
+     */
     public float[][] embed(BatchTokenizer tokenizer, List<String> texts, org.scimoe.embed.Role role, long[] domainIds) {
-        try (NDManager scope = params.scope()) {
-            NDArray v = Ops.normalize(sentenceVectors(scope, tokenizer.encode(texts, role), domainIds));
-            return rows(v);
-        }
+        return embed(tokenizer, texts, role, domainIds, EMBED_BATCH);
     }
 
-    static float[][] rows(NDArray v) {
+    float[][] embed(BatchTokenizer tokenizer, List<String> texts, org.scimoe.embed.Role role, long[] domainIds, int batchSize) {
+        float[][] out = new float[texts.size()][];
+        for (int[] chunk : LengthBatches.plan(texts, batchSize)) {
+            List<String> part = java.util.Arrays.stream(chunk).mapToObj(texts::get).toList();
+            long[] ids = domainIds == null ? null : java.util.Arrays.stream(chunk).mapToLong(i -> domainIds[i]).toArray();
+            try (NDManager scope = params.scope()) {
+                float[][] v = rows(Ops.normalize(sentenceVectors(scope, tokenizer.encode(part, role), ids)));
+                for (int k = 0; k < chunk.length; k++) {
+                    out[chunk[k]] = v[k];
+                }
+            }
+        }
+        return out;
+    }
+
+    public static float[][] rows(NDArray v) {
         int rows = (int) v.getShape().get(0);
         int d = (int) v.getShape().get(1);
         float[] flat = v.toFloatArray();

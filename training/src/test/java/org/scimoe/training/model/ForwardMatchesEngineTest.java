@@ -92,6 +92,15 @@ class ForwardMatchesEngineTest {
     }
 
     @Test
+    void batchesOfSimilarLengthGiveTheVectorsInTheCallersOrder() {
+        float[][] oneBatch = shared.embed(tokenizer, TEXTS, Role.DOCUMENT, null, 8);
+        float[][] pairs = shared.embed(tokenizer, TEXTS, Role.DOCUMENT, null, 2);
+        assertTrue(Djl.maxDiff(oneBatch, pairs) < 1e-5, "padding to another length must not change a vector");
+        assertEquals(List.of(List.of(3, 2), List.of(0, 1)),
+                LengthBatches.plan(TEXTS, 2).stream().map(b -> java.util.Arrays.stream(b).boxed().toList()).toList());
+    }
+
+    @Test
     void dropoutActsOnlyWhenARateIsGiven() {
         TokenBatch batch = tokenizer.encode(TEXTS, Role.DOCUMENT);
         try (ai.djl.ndarray.NDManager scope = shared.parameters().scope()) {
