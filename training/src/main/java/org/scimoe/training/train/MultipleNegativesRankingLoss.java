@@ -1,0 +1,34 @@
+package org.scimoe.training.train;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * Contrastive loss with in-batch negatives: for anchor i, positive i is the right answer among all
+ * the batch's positives. Scores are cosine similarities times {@code scale}; the loss is the mean
+ * cross-entropy of picking the right one. Symmetric adds the same from the positives' side.
+ */
+public record MultipleNegativesRankingLoss(float scale, boolean symmetric) {
+    public static final float DEFAULT_SCALE = 20f;
+
+    public static MultipleNegativesRankingLoss defaults() {
+        return new MultipleNegativesRankingLoss(DEFAULT_SCALE, false);
+    }
+
+    /** anchors, positives [rows, d] (any length) → scalar loss. */
+    public NDArray compute(NDArray anchors, NDArray positives) {
+        NDArray scores = unit(anchors).matMul(unit(positives).transpose()).mul(scale);
+        NDArray loss = crossEntropyOnDiagonal(scores);
+        return symmetric ? loss.add(crossEntropyOnDiagonal(scores.transpose())).div(2f) : loss;
+    }
+
+    /** Mean over rows of -log softmax(row)[row index]: the target of row i is column i. */
+    private static NDArray crossEntropyOnDiagonal(NDArray scores) {
+        int rows = (int) scores.getShape().get(0);
+        NDArray eye = scores.getManager().eye(rows);
+        return scores.logSoftmax(1).mul(eye).sum().div(-rows);
+    }
+
+    private static NDArray unit(NDArray v) {
+        return v.div(v.norm(new int[] {-1}, true).maximum(1e-12f));
+    }
+}
