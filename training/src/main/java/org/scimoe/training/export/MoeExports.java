@@ -82,6 +82,7 @@ public final class MoeExports {
         graph.opNamed("Identity", PROBE_OUTPUT, List.of(graph.meanPool("/probe", bert.layerInput(layer), base.manifest().inputs().attentionMask())));
         graph.removeOutputs();
         graph.addFloatOutput(PROBE_OUTPUT, "batch_size", base.manifest().dimensions());
+        graph.pruneToOutputs();
         return BundleExporter.write(graph, base, new BundleExporter.Spec(base.name() + "-probe-layer" + layer, "0", "pooled states entering layer " + layer, null),
                 Routing.NONE, new BundleManifest.Output(PROBE_OUTPUT, OutputKind.SENTENCE_EMBEDDING), false, dir);
     }

@@ -39,6 +39,10 @@ public record TrainingConfig(float pretrainedLearningRate, float newLearningRate
         return new TrainingConfig(pretrainedLearningRate, newLearningRate, weightDecay, warmupSteps, totalSteps, maxGradNorm, tokens, loss, dropout, seed);
     }
 
+    public TrainingConfig withLoss(MultipleNegativesRankingLoss value) {
+        return new TrainingConfig(pretrainedLearningRate, newLearningRate, weightDecay, warmupSteps, totalSteps, maxGradNorm, maxTokens, value, dropout, seed);
+    }
+
     public TrainingConfig withDropout(float rate, int seedValue) {
         return new TrainingConfig(pretrainedLearningRate, newLearningRate, weightDecay, warmupSteps, totalSteps, maxGradNorm, maxTokens, loss, rate, seedValue);
     }
