@@ -87,11 +87,12 @@ public final class PairSets {
             chosen.addAll(list);
         });
         for (Positive p : chosen) {
-            out.add(new LabelledPair(p.pair().a(), p.pair().b(), p.domain(), 1));
             List<String> candidates = pool.get(p.domain());
             for (int attempt = 0; attempt < 100; attempt++) {
                 String other = candidates.get(random.nextInt(candidates.size()));
                 if (!other.equals(p.pair().a()) && !allPositives.contains(new DocPair(p.pair().a(), other))) {
+                    // a positive enters only with its negative, so every domain stays balanced
+                    out.add(new LabelledPair(p.pair().a(), p.pair().b(), p.domain(), 1));
                     out.add(new LabelledPair(p.pair().a(), other, p.domain(), 0));
                     break;
                 }
