@@ -54,6 +54,12 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--usage-docs", defaultValue = "100", description = "test documents per domain for the usage plots")
     int usageDocs;
 
+    @Option(names = "--speed-docs", defaultValue = "200", description = "test documents embedded per model for the speed column (0: skip)")
+    int speedDocs;
+
+    @Option(names = "--speed-rounds", defaultValue = "3")
+    int speedRounds;
+
     @Spec
     CommandSpec spec;
 
@@ -72,7 +78,7 @@ final class ReportCommand implements Callable<Integer> {
         List<String> collections = DOMAINS.stream().map(COLLECTIONS::get).toList();
         table(md, "nDCG@10 (kNN) on each collection's held-out queries", results, DOMAINS, RunResults::ndcg, "base", collections);
         table(md, "Recall@100 (kNN) on each collection's held-out queries", results, DOMAINS, RunResults::recall, "base", collections);
-        cost(md, results);
+        cost(md, results, speed(results));
         Files.writeString(out.resolve("tables.md"), md.toString());
 
         Map<String, List<double[]>> curves = new LinkedHashMap<>();
@@ -134,20 +140,73 @@ final class ReportCommand implements Callable<Integer> {
         md.append("\n(in brackets: difference to ").append(baseline).append(")\n\n");
     }
 
-    private static void cost(StringBuilder md, List<RunResults> results) {
-        md.append("### Size and training cost\n\n| variant | parameters | trained | updates | train time (s) | examples/s | final loss | router accuracy |\n")
-                .append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    private static void cost(StringBuilder md, List<RunResults> results, Map<String, Double> speed) {
+        md.append("### Size, training cost and embedding speed\n\n| variant | parameters | trained | updates | train time (s) | examples/s | final loss | router accuracy | embed docs/s | vs base |\n")
+                .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        Double baseSpeed = speed.get("base");
         for (RunResults r : results) {
             var s = r.summary();
-            md.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %s |%n", r.name(), s.path("parameters").asLong(),
+            Double docsPerSecond = speed.get(r.name());
+            md.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %s | %s | %s |%n", r.name(), s.path("parameters").asLong(),
                     s.has("trainableParameters") ? String.format(Locale.ROOT, "%,d", s.path("trainableParameters").asLong()) : "–",
                     s.has("updates") ? s.path("updates").asText() : "–",
                     s.has("trainSeconds") ? String.format(Locale.ROOT, "%.0f", s.path("trainSeconds").asDouble()) : "–",
                     s.has("examplesPerSecond") ? String.format(Locale.ROOT, "%.1f", s.path("examplesPerSecond").asDouble()) : "–",
                     s.has("lastEpochMeanLoss") ? String.format(Locale.ROOT, "%.3f", s.path("lastEpochMeanLoss").asDouble()) : "–",
-                    s.has("routerAccuracy") ? String.format(Locale.ROOT, "%.1f%%", 100 * s.path("routerAccuracy").asDouble()) : "–"));
+                    s.has("routerAccuracy") ? String.format(Locale.ROOT, "%.1f%%", 100 * s.path("routerAccuracy").asDouble()) : "–",
+                    docsPerSecond == null ? "–" : String.format(Locale.ROOT, "%.1f", docsPerSecond),
+                    docsPerSecond == null || baseSpeed == null ? "–" : String.format(Locale.ROOT, "%.2f", docsPerSecond / baseSpeed)));
         }
-        md.append('\n');
+        md.append("\nEmbedding speed: the same ").append("test documents (title + abstract, up to 256 tokens) through the engine, every model ")
+                .append("in each round, rounds rotating the order, median docs/s; domain-routed models get each document's domain.\n\n");
+    }
+
+    /** Median docs/s of each run's bundle (and the base) on the same test documents, in one process, rotating order. */
+    private Map<String, Double> speed(List<RunResults> results) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (speedDocs <= 0) {
+            return out;
+        }
+        PairDataset data = PairDataset.read(pairs);
+        List<EmbedInput> inputs = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (LabelledPair p : data.labelled().get(Split.TEST)) {
+            if (inputs.size() < speedDocs && seen.add(p.a())) {
+                inputs.add(new EmbedInput(data.docs().get(p.a()).embeddingText(), p.domain()));
+            }
+        }
+        Map<String, OnnxEncoder> encoders = new LinkedHashMap<>();
+        EncoderOptions options = EncoderOptions.DEFAULTS.withDevice(DeviceRequest.CPU);
+        try {
+            for (RunResults r : results) {
+                Path bundles = r.dir().resolve("bundle");
+                List<Path> roots = Files.isDirectory(bundles) ? List.of(bundles) : List.of(Path.of(System.getProperty("scimoe.bundles.dir", "onnx-models/target/bundles")));
+                BundleCatalog catalog = BundleCatalog.scan(roots);
+                ModelBundle bundle = Files.isDirectory(bundles) ? catalog.bundles().get(0) : catalog.get(null);
+                OnnxEncoder e = OnnxEncoder.load(bundle, options);
+                encoders.put(r.name(), e);
+                e.embed(inputs.subList(0, Math.min(16, inputs.size())), Role.DOCUMENT); // warm-up
+            }
+            Map<String, double[]> rates = new LinkedHashMap<>();
+            encoders.keySet().forEach(k -> rates.put(k, new double[speedRounds]));
+            List<String> names = new ArrayList<>(encoders.keySet());
+            for (int round = 0; round < speedRounds; round++) {
+                for (int k = 0; k < names.size(); k++) {
+                    String name = names.get((k + round) % names.size());
+                    long t0 = System.nanoTime();
+                    encoders.get(name).embed(inputs, Role.DOCUMENT);
+                    rates.get(name)[round] = inputs.size() / ((System.nanoTime() - t0) / 1e9);
+                }
+            }
+            rates.forEach((name, v) -> {
+                double[] sorted = v.clone();
+                java.util.Arrays.sort(sorted);
+                out.put(name, sorted[sorted.length / 2]);
+            });
+        } finally {
+            encoders.values().forEach(OnnxEncoder::close);
+        }
+        return out;
     }
 
     /** Which expert the gate or the router picks, without a domain given, for test documents of each domain. */
