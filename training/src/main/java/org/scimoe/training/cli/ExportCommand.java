@@ -29,6 +29,12 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "bundles directory: each bundle is written to <out>/<name>")
     Path out;
 
+    @Option(names = "--save-to", description = "also keep each model (recipe + weights re-encoded with --encoding) in <dir>/<name>/")
+    Path saveTo;
+
+    @Option(names = "--encoding", defaultValue = "DELTA_INT8", description = "with --save-to: FLOAT16, FLOAT32 or DELTA_INT8 (default: ${DEFAULT-VALUE})")
+    TensorArchive.DType encoding;
+
     @Mixin
     ModelOptions models;
 
@@ -54,7 +60,21 @@ final class ExportCommand implements Callable<Integer> {
             MoeRecipe recipe = MoeRecipe.read(file);
             ModelBundle base = models.catalog().get(recipe.baseBundle());
             Path weights = file.getParent().resolve(recipe.weightsFile());
-            ModelBundle built = MoeBundleBuilder.build(recipe, TensorArchive.read(weights), base, out.resolve(recipe.name()));
+            var tensors = MoeBundleBuilder.readWeights(weights, base);
+            if (saveTo != null) {
+                // re-encode the model's weights (e.g. as int8 deltas to the base) where it is to be kept, e.g. onnx-models/trained/<name>
+                Path dir = saveTo.resolve(recipe.name());
+                Files.createDirectories(dir);
+                String archive = "weights." + encoding.name().toLowerCase().replace('_', '-') + ".gz";
+                MoeBundleBuilder.writeWeights(dir.resolve(archive), tensors, encoding, base);
+                recipe = new MoeRecipe(recipe.name(), recipe.version(), recipe.description(), recipe.baseBundle(), recipe.baseSha256(),
+                        recipe.design(), recipe.domains(), recipe.defaultDomain(), recipe.layers(), recipe.router(), recipe.gatePooling(),
+                        recipe.experts(), recipe.residual(), archive, recipe.training());
+                recipe.write(dir.resolve(MoeRecipe.FILE_NAME));
+                tensors = MoeBundleBuilder.readWeights(dir.resolve(archive), base);
+                w.printf("%s: weights saved as %s (%.1f MB)%n", dir, encoding, Files.size(dir.resolve(archive)) / 1e6);
+            }
+            ModelBundle built = MoeBundleBuilder.build(recipe, tensors, base, out.resolve(recipe.name()));
             w.printf("%s -> %s (%s, routing %s)%n", file, built.directory(), recipe.design().name().toLowerCase(),
                     built.manifest().routing().mode().name().toLowerCase());
         }

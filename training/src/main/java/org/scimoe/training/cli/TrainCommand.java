@@ -199,7 +199,7 @@ final class TrainCommand implements Callable<Integer> {
             if (modelSpec.variant() == ModelSpec.Variant.DOMAIN_ROUTED && !noRouter) {
                 recipe = addRouter(recipe, modelDir, base, data, domains, summary, err);
             }
-            ModelBundle built = MoeBundleBuilder.build(recipe, TensorArchive.read(modelDir.resolve(recipe.weightsFile())), base,
+            ModelBundle built = MoeBundleBuilder.build(recipe, MoeBundleBuilder.readWeights(modelDir.resolve(recipe.weightsFile()), base), base,
                     out.resolve("bundle").resolve(bundleName));
             summary.put("bundle", built.directory().toString());
             err.printf("bundle %s written from %s (%.1f MB of fp16 weights)%n", built.directory(), modelDir,
@@ -288,7 +288,7 @@ final class TrainCommand implements Callable<Integer> {
     private MoeRecipe addRouter(MoeRecipe recipe, Path modelDir, ModelBundle base, PairDataset data, List<String> domains, ObjectNode summary,
                                 java.io.PrintWriter err) throws IOException {
         Path work = out.resolve("router-work");
-        ModelBundle routed = MoeBundleBuilder.build(recipe, TensorArchive.read(modelDir.resolve(recipe.weightsFile())), base, work.resolve("routed"));
+        ModelBundle routed = MoeBundleBuilder.build(recipe, MoeBundleBuilder.readWeights(modelDir.resolve(recipe.weightsFile()), base), base, work.resolve("routed"));
         List<String> fitTexts = new ArrayList<>();
         List<Integer> fitLabels = new ArrayList<>();
         List<String> heldTexts = new ArrayList<>();
@@ -316,7 +316,7 @@ final class TrainCommand implements Callable<Integer> {
                 options, work);
         err.printf(Locale.ROOT, "domain router: %.1f%% right on %d validation documents%n", 100 * fit.heldOutAccuracy(), fit.heldOut());
         summary.put("routerAccuracy", fit.heldOutAccuracy()).put("routerHeldOut", fit.heldOut());
-        Map<String, org.scimoe.training.onnx.FloatTensor> tensors = new java.util.LinkedHashMap<>(TensorArchive.read(modelDir.resolve(recipe.weightsFile())));
+        Map<String, org.scimoe.training.onnx.FloatTensor> tensors = new java.util.LinkedHashMap<>(MoeBundleBuilder.readWeights(modelDir.resolve(recipe.weightsFile()), base));
         tensors.put("router.weight", fit.router().weight());
         tensors.put("router.bias", fit.router().bias());
         TensorArchive.write(modelDir.resolve(recipe.weightsFile()), tensors, TensorArchive.DType.FLOAT16);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.scimoe.ScimoeException;
 import org.scimoe.bundle.ModelBundle;
+import org.scimoe.training.onnx.BertGraph;
 import org.scimoe.training.onnx.DomainRouter;
 import org.scimoe.training.onnx.FfnWeights;
 import org.scimoe.training.onnx.FloatTensor;
@@ -61,6 +62,42 @@ public final class MoeBundleBuilder {
                 yield MoeExports.sbMoe(graph, base, head, spec, out);
             }
         };
+    }
+
+    /** Reads a model's tensor archive; delta-encoded tensors are resolved against the base bundle's graph. */
+    public static Map<String, FloatTensor> readWeights(Path archive, ModelBundle base) {
+        OnnxGraph[] graph = {null};
+        return TensorArchive.read(archive, name -> {
+            if (graph[0] == null) {
+                graph[0] = OnnxGraph.read(base.modelPath());
+            }
+            return graph[0].hasInitializer(name) ? graph[0].initializer(name) : null;
+        });
+    }
+
+    /** Writes a model's tensor archive; with DELTA_INT8, encoder weights and domain experts become int8 deltas to the base. */
+    public static void writeWeights(Path archive, Map<String, FloatTensor> tensors, TensorArchive.DType dtype, ModelBundle base) {
+        if (dtype != TensorArchive.DType.DELTA_INT8) {
+            TensorArchive.write(archive, tensors, dtype);
+            return;
+        }
+        OnnxGraph graph = OnnxGraph.read(base.modelPath());
+        BertGraph bert = new BertGraph(graph);
+        Map<String, String> references = new LinkedHashMap<>();
+        java.util.regex.Pattern expert = java.util.regex.Pattern.compile("^layer\\.(\\d+)\\.expert\\.\\d+\\.(w1|b1|w2|b2)$");
+        for (String name : tensors.keySet()) {
+            if (name.startsWith("encoder.")) {
+                references.put(name, name.substring("encoder.".length()));
+                continue;
+            }
+            java.util.regex.Matcher m = expert.matcher(name);
+            if (m.matches()) {
+                int layer = Integer.parseInt(m.group(1));
+                BertGraph.Linear linear = m.group(2).endsWith("1") ? bert.ffnIn(layer) : bert.ffnOut(layer);
+                references.put(name, m.group(2).startsWith("w") ? linear.weight() : linear.bias()); // experts start as the pretrained FFN
+            }
+        }
+        TensorArchive.write(archive, tensors, dtype, references, n -> graph.hasInitializer(n) ? graph.initializer(n) : null);
     }
 
     /** The archive's tensors for a domain-routed model (experts of each layer, router). */

@@ -75,6 +75,38 @@ class MoeBundleBuilderTest {
     }
 
     @Test
+    void int8DeltasToTheBaseKeepFineTunedWeightsAtHalfTheSizeOfFp16() throws Exception {
+        ModelBundle base = TestBundles.bundle(TestBundles.FP32);
+        BertGraph bert = new BertGraph(OnnxGraph.read(base.modelPath()));
+        FfnWeights expert = DomainRoutedBundleTest.perturbed(bert.ffn(3), 9); // moved by ~0.005, as training moves weights
+        String attention = bert.linear("encoder/layer.1/attention/self/query").weight();
+        FloatTensor tuned = OnnxGraph.read(base.modelPath()).initializer(attention);
+        Random random = new Random(4);
+        for (int i = 0; i < tuned.values().length; i++) {
+            tuned.values()[i] += (float) (random.nextGaussian() * 1e-3);
+        }
+        Map<String, FloatTensor> tensors = new java.util.LinkedHashMap<>(MoeBundleBuilder.domainTensors(Map.of(3, List.of(expert)), null));
+        tensors.put("encoder." + attention, tuned);
+        Path delta = tmp.resolve("w.delta.gz");
+        Path half = tmp.resolve("w.f16.gz");
+        MoeBundleBuilder.writeWeights(delta, tensors, TensorArchive.DType.DELTA_INT8, base);
+        MoeBundleBuilder.writeWeights(half, tensors, TensorArchive.DType.FLOAT16, base);
+        Map<String, FloatTensor> back = MoeBundleBuilder.readWeights(delta, base);
+        for (var e : tensors.entrySet()) {
+            float[] want = e.getValue().values();
+            float[] got = back.get(e.getKey()).values();
+            double maxError = 0;
+            for (int i = 0; i < want.length; i++) {
+                maxError = Math.max(maxError, Math.abs(want[i] - got[i]));
+            }
+            assertTrue(maxError < 2e-4, e.getKey() + ": max error " + maxError);
+        }
+        assertTrue(java.nio.file.Files.size(delta) < 0.7 * java.nio.file.Files.size(half),
+                java.nio.file.Files.size(delta) + " vs " + java.nio.file.Files.size(half));
+        assertThrows(ScimoeException.class, () -> TensorArchive.read(delta), "a delta archive needs its base");
+    }
+
+    @Test
     void aRecipeForAnotherBaseGraphIsRefused() {
         ModelBundle base = TestBundles.bundle(TestBundles.FP32);
         MoeRecipe recipe = new MoeRecipe("x", "1", null, base.name(), "0".repeat(64), MoeRecipe.Design.SHARED, List.of(), null, List.of(),
