@@ -26,6 +26,7 @@ import org.scimoe.training.pairs.PairDataset;
 import org.scimoe.training.pairs.Split;
 import org.scimoe.training.report.Charts;
 import org.scimoe.training.report.RunResults;
+import org.scimoe.training.report.ThroughputRounds;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -183,26 +184,9 @@ final class ReportCommand implements Callable<Integer> {
                 List<Path> roots = Files.isDirectory(bundles) ? List.of(bundles) : List.of(Path.of(System.getProperty("scimoe.bundles.dir", "onnx-models/target/bundles")));
                 BundleCatalog catalog = BundleCatalog.scan(roots);
                 ModelBundle bundle = Files.isDirectory(bundles) ? catalog.bundles().get(0) : catalog.get(null);
-                OnnxEncoder e = OnnxEncoder.load(bundle, options);
-                encoders.put(r.name(), e);
-                e.embed(inputs.subList(0, Math.min(16, inputs.size())), Role.DOCUMENT); // warm-up
+                encoders.put(r.name(), OnnxEncoder.load(bundle, options));
             }
-            Map<String, double[]> rates = new LinkedHashMap<>();
-            encoders.keySet().forEach(k -> rates.put(k, new double[speedRounds]));
-            List<String> names = new ArrayList<>(encoders.keySet());
-            for (int round = 0; round < speedRounds; round++) {
-                for (int k = 0; k < names.size(); k++) {
-                    String name = names.get((k + round) % names.size());
-                    long t0 = System.nanoTime();
-                    encoders.get(name).embed(inputs, Role.DOCUMENT);
-                    rates.get(name)[round] = inputs.size() / ((System.nanoTime() - t0) / 1e9);
-                }
-            }
-            rates.forEach((name, v) -> {
-                double[] sorted = v.clone();
-                java.util.Arrays.sort(sorted);
-                out.put(name, sorted[sorted.length / 2]);
-            });
+            out.putAll(ThroughputRounds.medianDocsPerSecond(encoders, name -> inputs, speedRounds));
         } finally {
             encoders.values().forEach(OnnxEncoder::close);
         }
