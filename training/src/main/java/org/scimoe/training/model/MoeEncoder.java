@@ -51,7 +51,7 @@ public final class MoeEncoder implements AutoCloseable {
         }
         BertGraph bert = new BertGraph(OnnxGraph.read(base.modelPath()));
         BertConfig config = BertConfig.read(bert);
-        ParameterStore params = new ParameterStore(NDManager.newBaseManager(Device.cpu(), "PyTorch"));
+        ParameterStore params = new ParameterStore(NDManager.newBaseManager(trainingDevice(), "PyTorch"));
         try {
             EncoderWeights.load(bert, params, spec.trainEncoder(), spec.trainWordEmbeddings());
             DomainExperts experts = null;
@@ -70,6 +70,29 @@ public final class MoeEncoder implements AutoCloseable {
             params.close();
             throw e;
         }
+    }
+
+    /**
+     * Where training runs: {@code -Dscimoe.train.device=cpu|gpu|auto} (default auto: the first GPU when
+     * PyTorch's CUDA natives and a GPU are present — DJL's default device — else the CPU). Said in one log line.
+     */
+    static Device trainingDevice() {
+        String wanted = System.getProperty("scimoe.train.device", "auto").toLowerCase(java.util.Locale.ROOT);
+        ai.djl.engine.Engine engine = ai.djl.engine.Engine.getEngine("PyTorch");
+        Device device = switch (wanted) {
+            case "cpu" -> Device.cpu();
+            case "gpu", "cuda" -> {
+                if (engine.getGpuCount() == 0) {
+                    throw new ScimoeException("-Dscimoe.train.device=" + wanted + ": PyTorch sees no GPU (CPU natives, or no CUDA device)");
+                }
+                yield Device.gpu();
+            }
+            case "auto" -> engine.defaultDevice();
+            default -> throw new ScimoeException("-Dscimoe.train.device must be cpu, gpu or auto, not '" + wanted + "'");
+        };
+        org.slf4j.LoggerFactory.getLogger(MoeEncoder.class).info("training on {} (PyTorch {}, {} GPU(s) visible)", device,
+                engine.getVersion(), engine.getGpuCount());
+        return device;
     }
 
     public ModelBundle base() {
