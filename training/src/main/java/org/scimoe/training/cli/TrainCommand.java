@@ -115,6 +115,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--symmetric", description = "also rank anchors for each positive")
     boolean symmetric;
 
+    @Option(names = "--mask-known-positives", description = "leave pairs known to be similar (e.g. two documents relevant to one query) "
+            + "out of each other's in-batch negatives instead of pushing them apart")
+    boolean maskKnownPositives;
+
     @Option(names = "--dropout", defaultValue = "0.1")
     float dropout;
 
@@ -162,10 +166,15 @@ final class TrainCommand implements Callable<Integer> {
             long started = System.nanoTime();
             long[] examples = {0};
             double[] window = {0, 0};
+            Set<org.scimoe.training.pairs.DocPair> known = new java.util.HashSet<>();
+            if (maskKnownPositives) {
+                train.forEach(p -> known.add(p.pair()));
+            }
             TrainingLoop.Summary result = TrainingLoop.run(trainer, epoch -> {
                 List<PairBatch> batches = new ArrayList<>();
                 for (EpochBatches.Batch b : EpochBatches.plan(train, batch, pairsPerDomain, seed * 1000L + epoch)) {
-                    batches.add(cached ? pooledBatch(b, pooled) : textBatch(b, docs, modelSpec, domains));
+                    boolean[] excluded = maskKnownPositives ? excluded(b, known) : null;
+                    batches.add(cached ? pooledBatch(b, pooled, excluded) : textBatch(b, docs, modelSpec, domains, excluded));
                 }
                 return batches;
             }, new TrainingLoop.Options(epochs, steps, 0, out.resolve("checkpoint.bin")), (epoch, r) -> {
@@ -247,20 +256,33 @@ final class TrainCommand implements Callable<Integer> {
         } + ", " + steps + " steps x " + batch + " pairs, " + maxTokens + " tokens, seed " + seed;
     }
 
-    private static PairBatch textBatch(EpochBatches.Batch b, Map<String, AbstractDoc> docs, ModelSpec spec, List<String> domains) {
+    private static PairBatch textBatch(EpochBatches.Batch b, Map<String, AbstractDoc> docs, ModelSpec spec, List<String> domains,
+                                       boolean[] excluded) {
         List<String> anchors = b.anchors().stream().map(id -> docs.get(id).embeddingText()).toList();
         List<String> positives = b.positives().stream().map(id -> docs.get(id).embeddingText()).toList();
         if (spec.variant() != ModelSpec.Variant.DOMAIN_ROUTED) {
-            return new PairBatch.Texts(anchors, positives);
+            return new PairBatch.Texts(anchors, positives, null, null, excluded);
         }
         long[] ids = new long[anchors.size()];
         java.util.Arrays.fill(ids, domains.indexOf(b.domain()));
-        return new PairBatch.Texts(anchors, positives, ids, ids.clone());
+        return new PairBatch.Texts(anchors, positives, ids, ids.clone(), excluded);
     }
 
-    private static PairBatch pooledBatch(EpochBatches.Batch b, Map<String, float[]> pooled) {
+    private static PairBatch pooledBatch(EpochBatches.Batch b, Map<String, float[]> pooled, boolean[] excluded) {
         return new PairBatch.Pooled(b.anchors().stream().map(pooled::get).toArray(float[][]::new),
-                b.positives().stream().map(pooled::get).toArray(float[][]::new));
+                b.positives().stream().map(pooled::get).toArray(float[][]::new), excluded);
+    }
+
+    /** Anchor i × positive j (i ≠ j) that are a known training pair. */
+    private static boolean[] excluded(EpochBatches.Batch b, Set<org.scimoe.training.pairs.DocPair> known) {
+        int n = b.anchors().size();
+        boolean[] mask = new boolean[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                mask[i * n + j] = i != j && known.contains(new org.scimoe.training.pairs.DocPair(b.anchors().get(i), b.positives().get(j)));
+            }
+        }
+        return mask;
     }
 
     /** A frozen encoder's pooled vectors of every training document, computed once at the bundle's full length. */

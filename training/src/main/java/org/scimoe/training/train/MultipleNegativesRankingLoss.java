@@ -16,7 +16,24 @@ public record MultipleNegativesRankingLoss(float scale, boolean symmetric) {
 
     /** anchors, positives [rows, d] (any length) → scalar loss. */
     public NDArray compute(NDArray anchors, NDArray positives) {
+        return compute(anchors, positives, null);
+    }
+
+    /**
+     * @param excluded null, or [rows × rows] row-major: true where anchor i and positive j (i ≠ j) are
+     *                 known to be similar too; such a pair is left out of i's negatives instead of being
+     *                 pushed apart (co-relevance pairs come in cliques: one query, many relevant documents)
+     */
+    public NDArray compute(NDArray anchors, NDArray positives, boolean[] excluded) {
         NDArray scores = unit(anchors).matMul(unit(positives).transpose()).mul(scale);
+        if (excluded != null) {
+            int rows = (int) scores.getShape().get(0);
+            float[] penalty = new float[rows * rows];
+            for (int k = 0; k < penalty.length; k++) {
+                penalty[k] = excluded[k] && k / rows != k % rows ? -1e4f : 0f;
+            }
+            scores = scores.add(scores.getManager().create(penalty, scores.getShape()));
+        }
         NDArray loss = crossEntropyOnDiagonal(scores);
         return symmetric ? loss.add(crossEntropyOnDiagonal(scores.transpose())).div(2f) : loss;
     }

@@ -11,8 +11,16 @@ public sealed interface PairBatch {
 
     int size();
 
+    /** [rows × rows] row-major, true where anchor i and positive j (i ≠ j) are a known positive pair too; or null. */
+    boolean[] excluded();
+
     /** @param anchorDomains, positiveDomains expert id per text, or null when the model does not route by domain */
-    record Texts(List<String> anchors, List<String> positives, long[] anchorDomains, long[] positiveDomains) implements PairBatch {
+    record Texts(List<String> anchors, List<String> positives, long[] anchorDomains, long[] positiveDomains, boolean[] excluded)
+            implements PairBatch {
+        public Texts(List<String> anchors, List<String> positives, long[] anchorDomains, long[] positiveDomains) {
+            this(anchors, positives, anchorDomains, positiveDomains, null);
+        }
+
         public Texts {
             anchors = List.copyOf(anchors);
             positives = List.copyOf(positives);
@@ -37,7 +45,11 @@ public sealed interface PairBatch {
     }
 
     /** Pooled vectors [rows][d] of anchors and positives, from a frozen encoder. */
-    record Pooled(float[][] anchors, float[][] positives) implements PairBatch {
+    record Pooled(float[][] anchors, float[][] positives, boolean[] excluded) implements PairBatch {
+        public Pooled(float[][] anchors, float[][] positives) {
+            this(anchors, positives, null);
+        }
+
         public Pooled {
             if (anchors.length != positives.length || anchors.length < 2) {
                 throw new IllegalArgumentException("a batch needs at least 2 pairs with one positive per anchor");

@@ -147,7 +147,7 @@ public final class Trainer implements AutoCloseable {
                 positives = model.head(matrix(scope, p.positives()));
             }
         }
-        return config.loss().compute(anchors, positives);
+        return config.loss().compute(anchors, positives, batch.excluded());
     }
 
     static NDArray matrix(NDManager m, float[][] rows) {

@@ -80,6 +80,37 @@ class TrainingMathTest {
     }
 
     @Test
+    void knownPositivesLeaveTheNegativesInsteadOfBeingPushedApart() {
+        double[][] a = {{1, 0, 0.5}, {0.2, 1, 0}, {0, 0.3, 2}};
+        double[][] p = {{0.9, 0.1, 0.4}, {0, 2, 0.1}, {0.5, 0, 1}};
+        boolean[] excluded = new boolean[9];
+        excluded[0 * 3 + 2] = true; // anchor 0 and positive 2 are similar too: drop that logit from row 0
+        float masked = new MultipleNegativesRankingLoss(20f, false).compute(array(a), array(p), excluded).getFloat();
+        // by hand: row 0 over columns {0, 1} only, rows 1 and 2 as before
+        double row0 = -(20 * cos(a[0], p[0]) - Math.log(Math.exp(20 * cos(a[0], p[0])) + Math.exp(20 * cos(a[0], p[1]))));
+        double expected = (row0 + 2 * restRows(a, p)) / 3;
+        assertEquals(expected, masked, 1e-4);
+        // a mask on the diagonal is ignored: the positive stays the target
+        boolean[] diagonal = new boolean[9];
+        diagonal[4] = true;
+        assertEquals(new MultipleNegativesRankingLoss(20f, false).compute(array(a), array(p)).getFloat(),
+                new MultipleNegativesRankingLoss(20f, false).compute(array(a), array(p), diagonal).getFloat(), 1e-6);
+    }
+
+    /** Mean loss of rows 1 and 2 over all three columns. */
+    private static double restRows(double[][] a, double[][] p) {
+        double total = 0;
+        for (int i = 1; i < 3; i++) {
+            double sum = 0;
+            for (int j = 0; j < 3; j++) {
+                sum += Math.exp(20 * cos(a[i], p[j]));
+            }
+            total += -(20 * cos(a[i], p[i]) - Math.log(sum));
+        }
+        return total / 2;
+    }
+
+    @Test
     void adamWFirstStepMovesEachWeightByTheLearningRateAndDecaysMatrices() {
         try (ParameterStore store = new ParameterStore(manager.newSubManager())) {
             NDArray w = store.add("w", manager.create(new float[] {1, 2, 3, 4}, new Shape(2, 2)), ParamGroup.NEW, true);
