@@ -11,8 +11,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 DATA=${SCIMOE_CLASSIC_IR:-../shared/data/classic-ir}
 EXP=training/target/experiments
 PAIRS=$EXP/pairs
-STEPS=${STEPS:-200}
-COMMON=(--pairs "$PAIRS" --steps "$STEPS" --batch 16 --max-tokens 64 --seed 42 --pairs-per-domain 1000 --device cpu)
+STEPS=${STEPS:-100}
+# Learning rates as the SB-MoE paper's order (encoder small, new parameters larger); known positives masked
+# out of the in-batch negatives (co-relevance pairs come in cliques). Sanity runs that led here: RESULTS.md.
+COMMON=(--pairs "$PAIRS" --steps "$STEPS" --batch 16 --max-tokens 64 --seed 42 --pairs-per-domain 1000
+        --lr 5e-6 --lr-new 1e-4 --warmup 10 --mask-known-positives --device cpu)
 declare -A ARGS=(
   [shared]="--variant shared"
   [domain-1]="--variant domain --layers middle"
