@@ -21,4 +21,4 @@ awk 'NR==1 {print; next} {g=($3>=1 && $3<=3) ? 5-$3 : 0; print $1"\t"$2"\t"g}' "
   --collection information-science="$DATA/cisi" \
   --collection computing="$DATA/cacm" --citations computing="$OUT/cacm-citations.tsv" \
   --domains aeronautics,medicine,information-science,computing \
-  --train-queries 0.5 --fractions 0.8,0.1 --seed 42 "$@"
+  --train-queries 0.5 --fractions 0.8,0.1 --max-labelled 400 --seed 42 "$@"

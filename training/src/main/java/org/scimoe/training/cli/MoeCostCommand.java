@@ -3,7 +3,6 @@ package org.scimoe.training.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,7 +14,6 @@ import org.scimoe.cli.ModelOptions;
 import org.scimoe.embed.EmbedInput;
 import org.scimoe.embed.EncoderOptions;
 import org.scimoe.embed.OnnxEncoder;
-import org.scimoe.embed.Role;
 import org.scimoe.io.AbstractsFile;
 import org.scimoe.lucene.AbstractDoc;
 import org.scimoe.runtime.DeviceRequest;
@@ -27,6 +25,7 @@ import org.scimoe.training.onnx.FfnWeights;
 import org.scimoe.training.onnx.FloatTensor;
 import org.scimoe.training.onnx.OnnxGraph;
 import org.scimoe.training.onnx.SbMoeHead;
+import org.scimoe.training.report.ThroughputRounds;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -74,33 +73,22 @@ final class MoeCostCommand implements Callable<Integer> {
 
         EncoderOptions options = EncoderOptions.DEFAULTS.withDevice(DeviceRequest.parse(models.device)).withThreads(models.threads);
         Map<String, OnnxEncoder> encoders = new LinkedHashMap<>();
-        Map<String, double[]> rates = new LinkedHashMap<>();
+        Map<String, Double> rates;
         try {
             for (var v : variants.entrySet()) {
-                OnnxEncoder e = OnnxEncoder.load(v.getValue(), options);
-                encoders.put(v.getKey(), e);
-                rates.put(v.getKey(), new double[rounds]);
-                e.embed(inputsFor(v.getKey(), labelled, unlabelled).subList(0, 32), Role.DOCUMENT); // warm-up
+                encoders.put(v.getKey(), OnnxEncoder.load(v.getValue(), options));
             }
-            List<String> names = new ArrayList<>(encoders.keySet());
-            for (int r = 0; r < rounds; r++) {
-                for (int k = 0; k < names.size(); k++) {
-                    String name = names.get((k + r) % names.size());
-                    long t0 = System.nanoTime();
-                    encoders.get(name).embed(inputsFor(name, labelled, unlabelled), Role.DOCUMENT);
-                    rates.get(name)[r] = docs.size() / ((System.nanoTime() - t0) / 1e9);
-                }
-            }
+            rates = ThroughputRounds.medianDocsPerSecond(encoders, name -> inputsFor(name, labelled, unlabelled), rounds);
         } finally {
             encoders.values().forEach(OnnxEncoder::close);
         }
         var out = spec.commandLine().getOut();
         out.printf("%d abstracts, %d domains, %d rounds, device %s, %d cores%n", docs.size(), domains.size(), rounds, models.device,
                 Runtime.getRuntime().availableProcessors());
-        double baseRate = median(rates.get("base"));
+        double baseRate = rates.get("base");
         out.printf("%-34s %12s %10s %14s%n", "variant", "docs/s", "vs base", "graph MB");
         for (var e : rates.entrySet()) {
-            double m = median(e.getValue());
+            double m = e.getValue();
             out.printf(Locale.ROOT, "%-34s %12.1f %10.3f %14.1f%n", e.getKey(), m, m / baseRate,
                     Files.size(variants.get(e.getKey()).modelPath()) / 1e6);
         }
@@ -152,11 +140,5 @@ final class MoeCostCommand implements Callable<Integer> {
 
     private static BundleExporter.Spec spec(String name) {
         return new BundleExporter.Spec("bench-" + name, "0", "inference-cost variant", null);
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 }

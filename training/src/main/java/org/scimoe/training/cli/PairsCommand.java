@@ -73,6 +73,10 @@ final class PairsCommand implements Callable<Integer> {
     @Option(names = "--fractions", split = ",", defaultValue = "0.8,0.1", description = "train,valid fractions of documents; test gets the rest (default: ${DEFAULT-VALUE})")
     List<Double> fractions;
 
+    @Option(names = "--max-labelled", defaultValue = "2147483647",
+            description = "most positives per domain in the labelled valid/test pairs (seeded sample; default: all)")
+    int maxLabelled;
+
     @Option(names = "--seed", defaultValue = "42")
     long seed;
 
@@ -158,7 +162,7 @@ final class PairsCommand implements Callable<Integer> {
             splitOf.putAll(DocumentSplit.assign(pairedDocs(domainPairs), domainPairs.keySet(), fractions.get(0), fractions.get(1),
                     DocumentSplit.Mode.valueOf(splitMode.toUpperCase(java.util.Locale.ROOT)), seed));
         }
-        PairSets sets = PairSets.build(pairs, corpus.domains(), splitOf, seed);
+        PairSets sets = PairSets.build(pairs, corpus.domains(), splitOf, seed, maxLabelled);
 
         summary.put("pairs", pairs.size());
         summary.put("droppedStraddlingSplits", sets.straddling());

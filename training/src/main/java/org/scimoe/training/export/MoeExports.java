@@ -58,11 +58,15 @@ public final class MoeExports {
 
     /** SB-MoE: mean pooling, then the gated expert block; the bundle outputs sentence vectors and the gate's weights. */
     public static ModelBundle sbMoe(ModelBundle base, SbMoeHead head, BundleExporter.Spec spec, Path dir) {
+        return sbMoe(OnnxGraph.read(base.modelPath()), base, head, spec, dir);
+    }
+
+    /** As above, on a graph already loaded (e.g. with a fine-tuned encoder written in). */
+    public static ModelBundle sbMoe(OnnxGraph graph, ModelBundle base, SbMoeHead head, BundleExporter.Spec spec, Path dir) {
         BundleManifest b = base.manifest();
         if (b.output().kind() != OutputKind.TOKEN_EMBEDDINGS) {
             throw new ScimoeException("an SB-MoE block goes on an encoder that outputs token states; '" + b.name() + "' pools already");
         }
-        OnnxGraph graph = OnnxGraph.read(base.modelPath());
         head.appendTo(graph, b.output().name(), b.inputs().attentionMask());
         Routing routing = new Routing(Routing.Mode.GATE, null, Map.of(), null, head.pooling(), head.expertCount(), SbMoeHead.GATE_OUTPUT, null);
         return BundleExporter.write(graph, base, spec, routing, new BundleManifest.Output(SbMoeHead.OUTPUT, OutputKind.SENTENCE_EMBEDDING), dir);
@@ -78,6 +82,7 @@ public final class MoeExports {
         graph.opNamed("Identity", PROBE_OUTPUT, List.of(graph.meanPool("/probe", bert.layerInput(layer), base.manifest().inputs().attentionMask())));
         graph.removeOutputs();
         graph.addFloatOutput(PROBE_OUTPUT, "batch_size", base.manifest().dimensions());
+        graph.pruneToOutputs();
         return BundleExporter.write(graph, base, new BundleExporter.Spec(base.name() + "-probe-layer" + layer, "0", "pooled states entering layer " + layer, null),
                 Routing.NONE, new BundleManifest.Output(PROBE_OUTPUT, OutputKind.SENTENCE_EMBEDDING), false, dir);
     }

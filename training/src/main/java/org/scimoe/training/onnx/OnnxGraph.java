@@ -162,6 +162,41 @@ public final class OnnxGraph {
         throw new ScimoeException("the graph has no node '" + nodeName + "'");
     }
 
+    /**
+     * Keeps only what the graph's outputs depend on: other nodes, initializers and inputs go (a probe
+     * cut from a routed graph must not ask for the routing input it no longer reads).
+     */
+    public void pruneToOutputs() {
+        Set<String> needed = new HashSet<>();
+        graph.getOutputList().forEach(o -> needed.add(o.getName()));
+        List<NodeProto> nodes = graph.getNodeList();
+        boolean[] keep = new boolean[nodes.size()];
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (int i = nodes.size() - 1; i >= 0; i--) {
+                if (!keep[i] && nodes.get(i).getOutputList().stream().anyMatch(needed::contains)) {
+                    keep[i] = true;
+                    needed.addAll(nodes.get(i).getInputList());
+                    changed = true;
+                }
+            }
+        }
+        List<NodeProto> kept = new java.util.ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            if (keep[i]) {
+                kept.add(nodes.get(i));
+            }
+        }
+        graph.clearNode().addAllNode(kept);
+        for (int i = graph.getInputCount() - 1; i >= 0; i--) {
+            if (!needed.contains(graph.getInput(i).getName())) {
+                graph.removeInput(i);
+            }
+        }
+        removeUnusedInitializers();
+    }
+
     /** Drops initializers no node reads any more (e.g. dense weights replaced by expert stacks). */
     public void removeUnusedInitializers() {
         Set<String> read = new HashSet<>();

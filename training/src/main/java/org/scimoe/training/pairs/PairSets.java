@@ -26,6 +26,16 @@ public final class PairSets {
     private PairSets() {}
 
     public static PairSets build(Map<DocPair, Integer> pairs, Map<String, String> domainOf, Map<String, Split> splitOf, long seed) {
+        return build(pairs, domainOf, splitOf, seed, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param maxLabelledPerDomain most positives per domain in the labelled valid/test pairs (a seeded
+     *                             sample; each gets its negative), so one large domain cannot dominate "All"
+     *                             or the evaluation time
+     */
+    public static PairSets build(Map<DocPair, Integer> pairs, Map<String, String> domainOf, Map<String, Split> splitOf, long seed,
+                                 int maxLabelledPerDomain) {
         PairSets sets = new PairSets();
         for (Split s : Split.values()) {
             sets.positives.put(s, new ArrayList<>());
@@ -51,13 +61,13 @@ public final class PairSets {
         }
         Random random = new Random(seed);
         for (Split s : List.of(Split.VALID, Split.TEST)) {
-            sets.labelled.put(s, sets.withNegatives(s, pairs.keySet(), domainOf, splitOf, random));
+            sets.labelled.put(s, sets.withNegatives(s, pairs.keySet(), domainOf, splitOf, random, maxLabelledPerDomain));
         }
         return sets;
     }
 
     private List<LabelledPair> withNegatives(Split split, Set<DocPair> allPositives, Map<String, String> domainOf,
-                                             Map<String, Split> splitOf, Random random) {
+                                             Map<String, Split> splitOf, Random random, int maxPerDomain) {
         Map<String, List<String>> pool = new TreeMap<>();
         splitOf.forEach((doc, s) -> {
             if (s == split) {
@@ -65,12 +75,24 @@ public final class PairSets {
             }
         });
         List<LabelledPair> out = new ArrayList<>();
-        for (Positive p : positives.get(split)) {
-            out.add(new LabelledPair(p.pair().a(), p.pair().b(), p.domain(), 1));
+        Map<String, List<Positive>> byDomain = new TreeMap<>();
+        positives.get(split).forEach(p -> byDomain.computeIfAbsent(p.domain(), d -> new ArrayList<>()).add(p));
+        List<Positive> chosen = new ArrayList<>();
+        byDomain.values().forEach(list -> {
+            if (list.size() > maxPerDomain) {
+                list = new ArrayList<>(list);
+                java.util.Collections.shuffle(list, random);
+                list = list.subList(0, maxPerDomain);
+            }
+            chosen.addAll(list);
+        });
+        for (Positive p : chosen) {
             List<String> candidates = pool.get(p.domain());
             for (int attempt = 0; attempt < 100; attempt++) {
                 String other = candidates.get(random.nextInt(candidates.size()));
                 if (!other.equals(p.pair().a()) && !allPositives.contains(new DocPair(p.pair().a(), other))) {
+                    // a positive enters only with its negative, so every domain stays balanced
+                    out.add(new LabelledPair(p.pair().a(), p.pair().b(), p.domain(), 1));
                     out.add(new LabelledPair(p.pair().a(), other, p.domain(), 0));
                     break;
                 }

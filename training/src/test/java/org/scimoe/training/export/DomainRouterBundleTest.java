@@ -85,6 +85,11 @@ class DomainRouterBundleTest {
                 assertArrayEquals(explicit.get(i).vector(), auto.get(i).vector(), 1e-5f, "text " + i);
                 assertEquals(auto.get(i).domain(), explicit.get(i).domain());
             }
+            // a probe cut from the routed bundle itself (how a trained model's router is fitted) needs no domain input
+            ModelBundle reprobe = MoeExports.layerInputProbe(routed, LAYER, tmp.resolve("reprobe"));
+            try (OnnxEncoder probeAgain = OnnxEncoder.load(reprobe, DomainRoutedBundleTest.CPU)) {
+                assertArrayEquals(vectors.get(0), probeAgain.embedOne(fit.get(0).embeddingText(), null, Role.DOCUMENT).vector(), 1e-4f);
+            }
             // an explicit domain wins over the router, even a wrong one
             Embedding forced = encoder.embedOne(held.get(0).embeddingText(), "aeronautics", Role.DOCUMENT);
             assertEquals("aeronautics", forced.domain());

@@ -1,0 +1,351 @@
+package org.scimoe.training.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import org.scimoe.bundle.ModelBundle;
+import org.scimoe.bundle.Routing.GatePooling;
+import org.scimoe.cli.ModelOptions;
+import org.scimoe.embed.EncoderOptions;
+import org.scimoe.embed.Role;
+import org.scimoe.io.InputException;
+import org.scimoe.lucene.AbstractDoc;
+import org.scimoe.runtime.DeviceRequest;
+import org.scimoe.training.export.BundleExporter;
+import org.scimoe.training.export.MoeBundleBuilder;
+import org.scimoe.training.export.MoeRecipe;
+import org.scimoe.training.export.RouterFit;
+import org.scimoe.training.export.TensorArchive;
+import org.scimoe.training.model.ModelExport;
+import org.scimoe.training.model.ModelSpec;
+import org.scimoe.training.model.MoeEncoder;
+import org.scimoe.training.model.SbMoeOptions;
+import org.scimoe.training.pairs.PairDataset;
+import org.scimoe.training.pairs.PairSets;
+import org.scimoe.training.pairs.Split;
+import org.scimoe.training.train.EpochBatches;
+import org.scimoe.training.train.MultipleNegativesRankingLoss;
+import org.scimoe.training.train.PairBatch;
+import org.scimoe.training.train.PooledCache;
+import org.scimoe.training.train.Trainer;
+import org.scimoe.training.train.TrainingConfig;
+import org.scimoe.training.train.TrainingLoop;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Contrastive training (Multiple-Negatives-Ranking loss, in-batch negatives) of one variant on a
+ * pairs directory, then the export: recipe + fp16 weights (what can be committed) and the bundle
+ * rebuilt from exactly those files (what is evaluated). Writes into --out:
+ * train-log.jsonl (one line per step), model/ (recipe + weights), bundle/ (the bundle), summary.json.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Fine-tune an encoder on pairs: shared, domain-routed experts (one block or all), or an SB-MoE block; export the bundle.")
+final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--pairs", required = true, description = "a pairs directory (scimoe-train pairs)")
+    Path pairs;
+
+    @Option(names = "--out", required = true, description = "run directory")
+    Path out;
+
+    @Option(names = "--variant", required = true, description = "shared | domain | sbmoe")
+    String variant;
+
+    @Option(names = "--layers", defaultValue = "middle", description = "domain variant: expert layers, e.g. 3 or 0,5, 'middle' or 'all' (default: ${DEFAULT-VALUE})")
+    String layers;
+
+    @Option(names = "--experts", defaultValue = "4", description = "sbmoe: number of experts N (default: ${DEFAULT-VALUE})")
+    int experts;
+
+    @Option(names = "--gate", defaultValue = "top1", description = "sbmoe: top1 or all (default: ${DEFAULT-VALUE})")
+    String gate;
+
+    @Option(names = "--hidden", defaultValue = "384", description = "sbmoe: each expert's hidden width (default: ${DEFAULT-VALUE})")
+    int hidden;
+
+    @Option(names = "--no-residual", description = "sbmoe: the block's output replaces the pooled vector instead of adding to it")
+    boolean noResidual;
+
+    @Option(names = "--freeze-encoder", description = "train only new parameters (experts, gate); sbmoe then trains on cached vectors")
+    boolean freezeEncoder;
+
+    @Option(names = "--batch", defaultValue = "16", description = "pairs per batch (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--max-tokens", defaultValue = "64", description = "training truncation (default: ${DEFAULT-VALUE}); the bundle keeps the base's")
+    int maxTokens;
+
+    @Option(names = "--steps", defaultValue = "200", description = "optimizer updates (default: ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--epochs", defaultValue = "100", description = "at most this many epochs (default: ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--pairs-per-domain", defaultValue = "1000", description = "pairs sampled per domain per epoch (default: ${DEFAULT-VALUE})")
+    int pairsPerDomain;
+
+    @Option(names = "--lr", defaultValue = "2e-5", description = "peak learning rate of pretrained weights (default: ${DEFAULT-VALUE})")
+    float lr;
+
+    @Option(names = "--lr-new", defaultValue = "1e-3", description = "peak learning rate of experts and gate (default: ${DEFAULT-VALUE})")
+    float lrNew;
+
+    @Option(names = "--warmup", defaultValue = "20", description = "warm-up updates (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--scale", defaultValue = "20", description = "similarity scale of the MNR loss (default: ${DEFAULT-VALUE})")
+    float scale;
+
+    @Option(names = "--symmetric", description = "also rank anchors for each positive")
+    boolean symmetric;
+
+    @Option(names = "--mask-known-positives", description = "leave pairs known to be similar (e.g. two documents relevant to one query) "
+            + "out of each other's in-batch negatives instead of pushing them apart")
+    boolean maskKnownPositives;
+
+    @Option(names = "--dropout", defaultValue = "0.1")
+    float dropout;
+
+    @Option(names = "--seed", defaultValue = "42")
+    int seed;
+
+    @Option(names = "--name", description = "bundle name (default: scimoe-<variant>)")
+    String name;
+
+    @Option(names = "--no-router", description = "domain variant: do not fit a domain router")
+    boolean noRouter;
+
+    @Mixin
+    ModelOptions models;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PairDataset data = PairDataset.read(pairs);
+        List<PairSets.Positive> train = data.positives().get(Split.TRAIN);
+        if (train.isEmpty()) {
+            throw new InputException(pairs + ": no training pairs");
+        }
+        List<String> domains = new ArrayList<>(new TreeSet<>(EpochBatches.counts(train).keySet()));
+        ModelBundle base = models.catalog().get(models.model);
+        ModelSpec modelSpec = modelSpec(domains, base);
+        String bundleName = name != null ? name : "scimoe-" + variant.toLowerCase(Locale.ROOT);
+        Files.createDirectories(out);
+        var err = spec.commandLine().getErr();
+        TrainingConfig config = TrainingConfig.defaults().withLearningRates(lr, lrNew).withSchedule(warmup, steps).withMaxTokens(maxTokens)
+                .withDropout(dropout, seed).withLoss(new MultipleNegativesRankingLoss(scale, symmetric));
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode summary = json.createObjectNode();
+        summary.put("variant", describe(modelSpec)).put("command", "scimoe-train " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        EpochBatches.counts(train).forEach(summary.putObject("trainPairs")::put);
+
+        try (MoeEncoder model = MoeEncoder.load(base, modelSpec); Trainer trainer = new Trainer(model, config);
+             BufferedWriter log = Files.newBufferedWriter(out.resolve("train-log.jsonl"))) {
+            summary.put("parameters", model.parameters().count(false)).put("trainableParameters", model.parameters().count(true));
+            Map<String, AbstractDoc> docs = data.docs();
+            boolean cached = modelSpec.variant() == ModelSpec.Variant.SB_MOE && !modelSpec.trainEncoder();
+            Map<String, float[]> pooled = cached ? poolOnce(model, trainer, train, docs) : Map.of();
+            long started = System.nanoTime();
+            long[] examples = {0};
+            double[] window = {0, 0};
+            Set<org.scimoe.training.pairs.DocPair> known = new java.util.HashSet<>();
+            if (maskKnownPositives) {
+                train.forEach(p -> known.add(p.pair()));
+            }
+            TrainingLoop.Summary result = TrainingLoop.run(trainer, epoch -> {
+                List<PairBatch> batches = new ArrayList<>();
+                for (EpochBatches.Batch b : EpochBatches.plan(train, batch, pairsPerDomain, seed * 1000L + epoch)) {
+                    boolean[] excluded = maskKnownPositives ? excluded(b, known) : null;
+                    batches.add(cached ? pooledBatch(b, pooled, excluded) : textBatch(b, docs, modelSpec, domains, excluded));
+                }
+                return batches;
+            }, new TrainingLoop.Options(epochs, steps, 0, out.resolve("checkpoint.bin")), (epoch, r) -> {
+                examples[0] += batch;
+                window[0] += r.skipped() ? 0 : r.loss();
+                window[1] += r.skipped() ? 0 : 1;
+                try {
+                    log.write(json.writeValueAsString(json.createObjectNode().put("step", r.update()).put("epoch", epoch)
+                            .put("loss", r.loss()).put("gradNorm", r.gradNorm()).put("lr", r.learningRate())
+                            .put("skipped", r.skipped()).put("seconds", r.nanos() / 1e9)));
+                    log.newLine();
+                    log.flush();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                if (r.update() % 10 == 0 || r.update() == steps) {
+                    double elapsed = (System.nanoTime() - started) / 1e9;
+                    err.printf(Locale.ROOT, "step %d/%d  epoch %d  loss %.4f  %.1f examples/s  ETA %.0f s%n", r.update(), steps, epoch,
+                            window[0] / Math.max(1, window[1]), examples[0] / elapsed, elapsed / r.update() * (steps - r.update()));
+                    err.flush();
+                    window[0] = 0;
+                    window[1] = 0;
+                }
+            });
+            summary.put("updates", result.updates()).put("skippedSteps", result.skipped()).put("lastEpochMeanLoss", result.lastEpochMeanLoss())
+                    .put("trainSeconds", result.nanos() / 1e9).put("examplesPerSecond", examples[0] / (result.nanos() / 1e9));
+
+            BundleExporter.Spec bundleSpec = new BundleExporter.Spec(bundleName, "0.1.0", describe(modelSpec) + ", trained on " + pairs.getFileName(), summary.deepCopy());
+            Path modelDir = out.resolve("model");
+            MoeRecipe recipe = ModelExport.save(model, bundleSpec, null, modelDir, TensorArchive.DType.FLOAT16);
+            if (modelSpec.variant() == ModelSpec.Variant.DOMAIN_ROUTED && !noRouter) {
+                recipe = addRouter(recipe, modelDir, base, data, domains, summary, err);
+            }
+            ModelBundle built = MoeBundleBuilder.build(recipe, MoeBundleBuilder.readWeights(modelDir.resolve(recipe.weightsFile()), base), base,
+                    out.resolve("bundle").resolve(bundleName));
+            summary.put("bundle", built.directory().toString());
+            err.printf("bundle %s written from %s (%.1f MB of fp16 weights)%n", built.directory(), modelDir,
+                    Files.size(modelDir.resolve(recipe.weightsFile())) / 1e6);
+        }
+        Files.writeString(out.resolve("summary.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(summary) + "\n");
+        spec.commandLine().getOut().println(out.resolve("summary.json"));
+        return 0;
+    }
+
+    private ModelSpec modelSpec(List<String> domains, ModelBundle base) {
+        return switch (variant.toLowerCase(Locale.ROOT)) {
+            case "shared" -> ModelSpec.shared().withTraining(!freezeEncoder, false).withSeed(seed);
+            case "domain" -> ModelSpec.domainRouted(domains, expertLayers(base)).withTraining(!freezeEncoder, false).withSeed(seed);
+            case "sbmoe" -> ModelSpec.sbMoe(new SbMoeOptions(experts, hidden, GatePooling.valueOf(gate.toUpperCase(Locale.ROOT)), !noResidual, 0.02f),
+                    !freezeEncoder, seed);
+            default -> throw new InputException("--variant must be shared, domain or sbmoe, not '" + variant + "'");
+        };
+    }
+
+    /** null: the model's default (the middle layer). */
+    private Set<Integer> expertLayers(ModelBundle base) {
+        if (layers.equals("middle")) {
+            return null;
+        }
+        Set<Integer> set = new LinkedHashSet<>();
+        if (layers.equals("all")) {
+            int count = new org.scimoe.training.onnx.BertGraph(org.scimoe.training.onnx.OnnxGraph.read(base.modelPath())).layers();
+            for (int i = 0; i < count; i++) {
+                set.add(i);
+            }
+            return set;
+        }
+        for (String p : layers.split(",")) {
+            set.add(Integer.parseInt(p.trim()));
+        }
+        return set;
+    }
+
+    private String describe(ModelSpec s) {
+        return switch (s.variant()) {
+            case SHARED -> "shared fine-tuning";
+            case DOMAIN_ROUTED -> "domain-routed experts in layers " + (layers.equals("middle") ? "middle" : layers);
+            case SB_MOE -> "SB-MoE N=" + experts + " " + gate.toUpperCase(Locale.ROOT) + (freezeEncoder ? ", encoder frozen" : "");
+        } + ", " + steps + " steps x " + batch + " pairs, " + maxTokens + " tokens, seed " + seed;
+    }
+
+    private static PairBatch textBatch(EpochBatches.Batch b, Map<String, AbstractDoc> docs, ModelSpec spec, List<String> domains,
+                                       boolean[] excluded) {
+        List<String> anchors = b.anchors().stream().map(id -> docs.get(id).embeddingText()).toList();
+        List<String> positives = b.positives().stream().map(id -> docs.get(id).embeddingText()).toList();
+        if (spec.variant() != ModelSpec.Variant.DOMAIN_ROUTED) {
+            return new PairBatch.Texts(anchors, positives, null, null, excluded);
+        }
+        long[] ids = new long[anchors.size()];
+        java.util.Arrays.fill(ids, domains.indexOf(b.domain()));
+        return new PairBatch.Texts(anchors, positives, ids, ids.clone(), excluded);
+    }
+
+    private static PairBatch pooledBatch(EpochBatches.Batch b, Map<String, float[]> pooled, boolean[] excluded) {
+        return new PairBatch.Pooled(b.anchors().stream().map(pooled::get).toArray(float[][]::new),
+                b.positives().stream().map(pooled::get).toArray(float[][]::new), excluded);
+    }
+
+    /** Anchor i × positive j (i ≠ j) that are a known training pair. */
+    private static boolean[] excluded(EpochBatches.Batch b, Set<org.scimoe.training.pairs.DocPair> known) {
+        int n = b.anchors().size();
+        boolean[] mask = new boolean[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                mask[i * n + j] = i != j && known.contains(new org.scimoe.training.pairs.DocPair(b.anchors().get(i), b.positives().get(j)));
+            }
+        }
+        return mask;
+    }
+
+    /** A frozen encoder's pooled vectors of every training document, computed once at the bundle's full length. */
+    private Map<String, float[]> poolOnce(MoeEncoder model, Trainer trainer, List<PairSets.Positive> train, Map<String, AbstractDoc> docs) {
+        Set<String> ids = new TreeSet<>();
+        train.forEach(p -> {
+            ids.add(p.pair().a());
+            ids.add(p.pair().b());
+        });
+        List<String> order = new ArrayList<>(ids);
+        var err = spec.commandLine().getErr();
+        err.printf("caching pooled vectors of %d documents (encoder frozen)...%n", order.size());
+        long t0 = System.nanoTime();
+        float[][] vectors = PooledCache.pool(model, trainer.tokenizer(), order.stream().map(id -> docs.get(id).embeddingText()).toList(),
+                Role.DOCUMENT, 16);
+        err.printf("cached in %.0f s%n", (System.nanoTime() - t0) / 1e9);
+        Map<String, float[]> out = new HashMap<>();
+        for (int i = 0; i < order.size(); i++) {
+            out.put(order.get(i), vectors[i]);
+        }
+        return out;
+    }
+
+    /** Fits the domain router on training documents (validation documents measure it) and adds it to the saved model. */
+    private MoeRecipe addRouter(MoeRecipe recipe, Path modelDir, ModelBundle base, PairDataset data, List<String> domains, ObjectNode summary,
+                                java.io.PrintWriter err) throws IOException {
+        Path work = out.resolve("router-work");
+        ModelBundle routed = MoeBundleBuilder.build(recipe, MoeBundleBuilder.readWeights(modelDir.resolve(recipe.weightsFile()), base), base, work.resolve("routed"));
+        List<String> fitTexts = new ArrayList<>();
+        List<Integer> fitLabels = new ArrayList<>();
+        List<String> heldTexts = new ArrayList<>();
+        List<Integer> heldLabels = new ArrayList<>();
+        Random random = new Random(seed);
+        Map<String, Integer> taken = new HashMap<>();
+        List<AbstractDoc> all = new ArrayList<>(data.docs().values());
+        java.util.Collections.shuffle(all, random);
+        for (AbstractDoc d : all) {
+            int label = domains.indexOf(d.domain());
+            Split s = data.splitOf().get(d.id());
+            if (label < 0 || s == Split.TEST) {
+                continue;
+            }
+            String key = s + "/" + d.domain();
+            if (taken.merge(key, 1, Integer::sum) > 300) {
+                continue; // 300 documents per domain and split are plenty for centroids
+            }
+            (s == Split.TRAIN ? fitTexts : heldTexts).add(d.embeddingText());
+            (s == Split.TRAIN ? fitLabels : heldLabels).add(label);
+        }
+        EncoderOptions options = EncoderOptions.DEFAULTS.withDevice(DeviceRequest.parse(models.device)).withThreads(models.threads);
+        RouterFit.Result fit = RouterFit.fit(routed, recipe.layers().stream().mapToInt(Integer::intValue).min().orElseThrow(), fitTexts,
+                fitLabels.stream().mapToInt(Integer::intValue).toArray(), heldTexts, heldLabels.stream().mapToInt(Integer::intValue).toArray(),
+                options, work);
+        err.printf(Locale.ROOT, "domain router: %.1f%% right on %d validation documents%n", 100 * fit.heldOutAccuracy(), fit.heldOut());
+        summary.put("routerAccuracy", fit.heldOutAccuracy()).put("routerHeldOut", fit.heldOut());
+        Map<String, org.scimoe.training.onnx.FloatTensor> tensors = new java.util.LinkedHashMap<>(MoeBundleBuilder.readWeights(modelDir.resolve(recipe.weightsFile()), base));
+        tensors.put("router.weight", fit.router().weight());
+        tensors.put("router.bias", fit.router().bias());
+        TensorArchive.write(modelDir.resolve(recipe.weightsFile()), tensors, TensorArchive.DType.FLOAT16);
+        MoeRecipe withRouter = new MoeRecipe(recipe.name(), recipe.version(), recipe.description(), recipe.baseBundle(), recipe.baseSha256(),
+                recipe.design(), recipe.domains(), recipe.defaultDomain(), recipe.layers(), true, recipe.gatePooling(), recipe.experts(),
+                recipe.residual(), recipe.weightsFile(), recipe.training());
+        withRouter.write(modelDir.resolve(MoeRecipe.FILE_NAME));
+        return withRouter;
+    }
+}
