@@ -32,7 +32,9 @@ real_node_unpack() { # zip, dir
   if command -v unzip > /dev/null; then
     unzip -q "$1" -d "$2"
   else
-    (cd "$2" && "$ES_JAVA_HOME/bin/jar" xf "$1") && chmod +x "$2"/*/bin/* "$2"/*/modules/*/bin/* 2> /dev/null || true
+    # The JDK's jar keeps no file modes: make the launchers executable again.
+    (cd "$2" && "$ES_JAVA_HOME/bin/jar" xf "$1") || real_node_fail "cannot unpack $1"
+    chmod +x "$2"/*/bin/*
   fi
 }
 
