@@ -5,7 +5,7 @@
 #   retrieval     scimoe eval --mode knn on each collection with its held-out queries (queries whose
 #                 judgments made no training pairs; CACM's pairs come from citations, so all its queries)
 # Results: training/target/experiments/runs/<variant>/{summary.json,train-log.jsonl,pairs-eval.json,ndcg-*.json}
-# Usage: training/experiments/run-all.sh [variant ...]   (default: all; STEPS=200 by default)
+# Usage: training/experiments/run-all.sh [variant ...]   (default: all; STEPS=100 by default)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 DATA=${SCIMOE_CLASSIC_IR:-../shared/data/classic-ir}

@@ -32,6 +32,9 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--save-to", description = "also keep each model (recipe + weights re-encoded with --encoding) in <dir>/<name>/")
     Path saveTo;
 
+    @Option(names = "--name", description = "with --save-to and one recipe: the name (and bundle name) to keep the model under")
+    String rename;
+
     @Option(names = "--encoding", defaultValue = "DELTA_INT8", description = "with --save-to: FLOAT16, FLOAT32 or DELTA_INT8 (default: ${DEFAULT-VALUE})")
     TensorArchive.DType encoding;
 
@@ -61,6 +64,14 @@ final class ExportCommand implements Callable<Integer> {
             ModelBundle base = models.catalog().get(recipe.baseBundle());
             Path weights = file.getParent().resolve(recipe.weightsFile());
             var tensors = MoeBundleBuilder.readWeights(weights, base);
+            if (rename != null) {
+                if (files.size() != 1) {
+                    throw new InputException("--name renames one model; " + files.size() + " recipes were given");
+                }
+                recipe = new MoeRecipe(rename, recipe.version(), recipe.description(), recipe.baseBundle(), recipe.baseSha256(), recipe.design(),
+                        recipe.domains(), recipe.defaultDomain(), recipe.layers(), recipe.router(), recipe.gatePooling(), recipe.experts(),
+                        recipe.residual(), recipe.weightsFile(), recipe.training());
+            }
             if (saveTo != null) {
                 // re-encode the model's weights (e.g. as int8 deltas to the base) where it is to be kept, e.g. onnx-models/trained/<name>
                 Path dir = saveTo.resolve(recipe.name());
