@@ -310,7 +310,10 @@ final class TrainCommand implements Callable<Integer> {
     private MoeRecipe addRouter(MoeRecipe recipe, Path modelDir, ModelBundle base, PairDataset data, List<String> domains, ObjectNode summary,
                                 java.io.PrintWriter err) throws IOException {
         Path work = out.resolve("router-work");
-        ModelBundle routed = MoeBundleBuilder.build(recipe, MoeBundleBuilder.readWeights(modelDir.resolve(recipe.weightsFile()), base), base, work.resolve("routed"));
+        // the saved (fp16) weights: the router is fitted on the model exactly as it will be served
+        Map<String, org.scimoe.training.onnx.FloatTensor> tensors = new java.util.LinkedHashMap<>(
+                MoeBundleBuilder.readWeights(modelDir.resolve(recipe.weightsFile()), base));
+        ModelBundle routed = MoeBundleBuilder.build(recipe, tensors, base, work.resolve("routed"));
         List<String> fitTexts = new ArrayList<>();
         List<Integer> fitLabels = new ArrayList<>();
         List<String> heldTexts = new ArrayList<>();
@@ -338,7 +341,6 @@ final class TrainCommand implements Callable<Integer> {
                 options, work);
         err.printf(Locale.ROOT, "domain router: %.1f%% right on %d validation documents%n", 100 * fit.heldOutAccuracy(), fit.heldOut());
         summary.put("routerAccuracy", fit.heldOutAccuracy()).put("routerHeldOut", fit.heldOut());
-        Map<String, org.scimoe.training.onnx.FloatTensor> tensors = new java.util.LinkedHashMap<>(MoeBundleBuilder.readWeights(modelDir.resolve(recipe.weightsFile()), base));
         tensors.put("router.weight", fit.router().weight());
         tensors.put("router.bias", fit.router().bias());
         TensorArchive.write(modelDir.resolve(recipe.weightsFile()), tensors, TensorArchive.DType.FLOAT16);

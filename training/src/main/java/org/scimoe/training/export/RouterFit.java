@@ -31,7 +31,7 @@ public final class RouterFit {
             int right = 0;
             List<float[]> held = vectors(encoder, heldOutTexts);
             for (int i = 0; i < held.size(); i++) {
-                if (argMax(router, held.get(i)) == heldOutLabels[i]) {
+                if (router.choose(held.get(i)) == heldOutLabels[i]) {
                     right++;
                 }
             }
@@ -41,22 +41,5 @@ public final class RouterFit {
 
     private static List<float[]> vectors(OnnxEncoder encoder, List<String> texts) {
         return encoder.embed(texts.stream().map(EmbedInput::of).toList(), Role.DOCUMENT).stream().map(Embedding::vector).toList();
-    }
-
-    private static int argMax(DomainRouter router, float[] x) {
-        int n = router.domains();
-        int best = 0;
-        double bestScore = Double.NEGATIVE_INFINITY;
-        for (int e = 0; e < n; e++) {
-            double s = router.bias().values()[e];
-            for (int k = 0; k < x.length; k++) {
-                s += x[k] * router.weight().values()[k * n + e];
-            }
-            if (s > bestScore) {
-                bestScore = s;
-                best = e;
-            }
-        }
-        return best;
     }
 }

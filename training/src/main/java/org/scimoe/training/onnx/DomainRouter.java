@@ -24,6 +24,24 @@ public record DomainRouter(FloatTensor weight, FloatTensor bias) {
         return (int) bias.dim(0);
     }
 
+    /** The domain id the router picks for a pooled vector (the graph's ArgMax over the same logits). */
+    public int choose(float[] pooled) {
+        int n = domains();
+        int best = 0;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (int e = 0; e < n; e++) {
+            double s = bias.values()[e];
+            for (int k = 0; k < pooled.length; k++) {
+                s += pooled[k] * weight.values()[k * n + e];
+            }
+            if (s > bestScore) {
+                bestScore = s;
+                best = e;
+            }
+        }
+        return best;
+    }
+
     /**
      * The nearest-centroid classifier, written as a linear layer. Pooled states share a large common
      * direction, so centroids are taken relative to the overall mean μ: with unit directions

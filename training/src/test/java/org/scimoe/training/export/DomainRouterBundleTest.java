@@ -44,8 +44,11 @@ class DomainRouterBundleTest {
         }
         ModelBundle probe = MoeExports.layerInputProbe(base, LAYER, tmp.resolve("probe"));
         List<float[]> vectors;
+        List<float[]> heldVectors;
         try (OnnxEncoder encoder = OnnxEncoder.load(probe, DomainRoutedBundleTest.CPU)) {
             vectors = encoder.embed(fit.stream().map(d -> EmbedInput.of(d.embeddingText())).toList(), Role.DOCUMENT)
+                    .stream().map(Embedding::vector).toList();
+            heldVectors = encoder.embed(held.stream().map(d -> EmbedInput.of(d.embeddingText())).toList(), Role.DOCUMENT)
                     .stream().map(Embedding::vector).toList();
         }
         int[] labels = fit.stream().mapToInt(d -> DOMAINS.indexOf(d.domain())).toArray();
@@ -67,6 +70,8 @@ class DomainRouterBundleTest {
                 Embedding e = auto.get(i);
                 assertNotNull(e.domain(), "the router must say which domain it chose");
                 assertEquals(DOMAINS.indexOf(e.domain()), e.expert());
+                // the router's Java-side choice (used to measure it in training) agrees with the graph's
+                assertEquals(e.expert(), router.choose(heldVectors.get(i)), "text " + i);
                 float sum = 0;
                 for (float w : e.gateWeights()) {
                     sum += w;
