@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.scimoe.eval.BeirCollection;
 import org.scimoe.io.InputException;
+import org.scimoe.training.pairs.CitationBenchmark;
 import org.scimoe.training.pairs.CoCitation;
 import org.scimoe.training.pairs.CoRelevance;
 import org.scimoe.training.pairs.DocPair;
@@ -42,10 +43,12 @@ final class PairsCommand implements Callable<Integer> {
     @Option(names = "--docs", description = "JSONL documents with _id/id, title, text and domain (repeatable)")
     List<Path> docFiles = new ArrayList<>();
 
-    @Option(names = "--collection", description = "DOMAIN=DIR: a BEIR-layout collection whose documents all belong to DOMAIN; ids become DOMAIN:id (repeatable)")
+    @Option(names = "--collection", description = "KEY=DIR: a BEIR-layout collection (corpus.jsonl; queries and qrels for co-relevance) whose "
+            + "documents all belong to the domain KEY, or DOMAIN/SOURCE for a second source of a domain (e.g. computing/citeseer); "
+            + "ids become KEY:id (repeatable)")
     Map<String, Path> collections = new LinkedHashMap<>();
 
-    @Option(names = "--citations", description = "[DOMAIN=]FILE: citation edges 'citing<TAB>cited'; with DOMAIN, ids are that collection's (repeatable)")
+    @Option(names = "--citations", description = "[KEY=]FILE: citation edges 'citing<TAB>cited'; with KEY, ids are that collection's (repeatable)")
     List<String> citations = new ArrayList<>();
 
     @Option(names = "--qrels", description = "DOMAIN=FILE: judgments to use instead of the collection's qrels/test.tsv (e.g. Cranfield rewritten to gains)")
@@ -64,6 +67,9 @@ final class PairsCommand implements Callable<Integer> {
     @Option(names = "--min-count", defaultValue = "1", description = "minimum co-citations (or shared queries) for a pair (default: ${DEFAULT-VALUE})")
     int minCount;
 
+    @Option(names = "--min-count-of", description = "KEY=N: the minimum co-citation count for one collection's citations (default: --min-count)")
+    Map<String, Integer> minCountOf = new LinkedHashMap<>();
+
     @Option(names = "--domains", split = ",", description = "the allowed domains; a document with another is an error")
     List<String> domains = new ArrayList<>();
 
@@ -76,6 +82,22 @@ final class PairsCommand implements Callable<Integer> {
     @Option(names = "--max-labelled", defaultValue = "2147483647",
             description = "most positives per domain in the labelled valid/test pairs (seeded sample; default: all)")
     int maxLabelled;
+
+    @Option(names = "--max-refs", defaultValue = "2147483647",
+            description = "most references of one citing paper that make co-citation pairs (a seeded sample; default: all)")
+    int maxRefs;
+
+    @Option(names = "--holdout-citing", defaultValue = "0",
+            description = "per collection with citations: hold out up to this many citing papers (at most a fifth of the eligible) as the "
+                    + "queries of a citation-prediction benchmark written to OUT/cite-KEY; no edge touching them is used (default: none)")
+    int holdoutCiting;
+
+    @Option(names = "--holdout-min-refs", defaultValue = "5", description = "a held-out citing paper cites at least this many documents (default: ${DEFAULT-VALUE})")
+    int holdoutMinRefs;
+
+    @Option(names = "--benchmark-corpus", defaultValue = "5000",
+            description = "documents in a citation benchmark's corpus: every cited one, then seeded distractors (default: ${DEFAULT-VALUE})")
+    int benchmarkCorpus;
 
     @Option(names = "--seed", defaultValue = "42")
     long seed;
@@ -97,26 +119,43 @@ final class PairsCommand implements Callable<Integer> {
         PairCorpus corpus = new PairCorpus(domains);
         docFiles.forEach(f -> corpus.addDocuments(f, null, "", null));
         List<String> emptyDocs = new ArrayList<>(); // collections' records without text: skipped, as the engine's eval does
-        collections.forEach((domain, dir) -> corpus.addDocuments(dir.resolve("corpus.jsonl"), domain, domain + ":", emptyDocs));
+        Map<String, List<String>> idsOf = new LinkedHashMap<>();
+        collections.forEach((key, dir) -> {
+            int before = corpus.documents().size();
+            corpus.addDocuments(dir.resolve("corpus.jsonl"), domainOf(key), key + ":", emptyDocs);
+            idsOf.put(key, new ArrayList<>(corpus.documents().keySet()).subList(before, corpus.documents().size()));
+        });
 
         Map<DocPair, Integer> pairs = new TreeMap<>();
         ObjectNode summary = new ObjectMapper().createObjectNode();
         ObjectNode sources = summary.putObject("sources");
         List<String> skipped = new ArrayList<>();
         List<String> cited = new ArrayList<>();
+        ObjectNode benchmarks = summary.putObject("citationBenchmarks");
         for (String spec : citations) {
             int eq = spec.indexOf('=');
-            String domain = eq > 0 ? spec.substring(0, eq) : null;
+            String key = eq > 0 ? spec.substring(0, eq) : null;
             Path file = Path.of(eq > 0 ? spec.substring(eq + 1) : spec);
-            if (domain != null && !collections.containsKey(domain)) {
-                throw new InputException("--citations " + spec + ": no --collection " + domain + "=DIR was given");
+            if (key != null && !collections.containsKey(key)) {
+                throw new InputException("--citations " + spec + ": no --collection " + key + "=DIR was given");
             }
-            List<CoCitation.Edge> edges = corpus.readCitations(file, domain == null ? "" : domain + ":", skipMissing, skipped);
-            Map<DocPair, Integer> found = CoCitation.pairs(edges, minCount);
+            String prefix = key == null ? "" : key + ":";
+            List<CoCitation.Edge> edges = corpus.readCitations(file, prefix, skipMissing, skipped);
+            if (holdoutCiting > 0) {
+                if (key == null) {
+                    throw new InputException("--holdout-citing needs citations of a collection (--citations KEY=FILE), not " + spec);
+                }
+                CitationBenchmark bench = CitationBenchmark.holdOut(key, edges, idsOf.get(key), holdoutCiting, holdoutMinRefs, benchmarkCorpus, seed);
+                edges = bench.trainingEdges(edges);
+                bench.write(out.resolve("cite-" + key.replace('/', '-')), corpus.documents(), prefix);
+                benchmarks.putObject(key).put("queries", bench.qrels().size()).put("corpus", bench.corpus().size())
+                        .put("relevant", bench.qrels().values().stream().mapToInt(java.util.Set::size).sum());
+            }
+            Map<DocPair, Integer> found = CoCitation.pairs(edges, key == null ? minCount : minCountOf.getOrDefault(key, minCount), maxRefs, seed);
             found.forEach((p, c) -> pairs.merge(p, c, Integer::sum));
-            sources.put("co-citation " + file.getFileName(), found.size());
-            if (domain != null) {
-                cited.add(domain);
+            sources.put("co-citation " + (key == null ? "" : key + " ") + file.getFileName(), found.size());
+            if (key != null) {
+                cited.add(key);
             }
         }
         ObjectNode heldOut = summary.putObject("heldOutQueries");
@@ -132,6 +171,10 @@ final class PairsCommand implements Callable<Integer> {
             }
             String domain = c.getKey();
             Path qrelsFile = qrelsOverride.getOrDefault(domain, c.getValue().resolve("qrels").resolve("test.tsv"));
+            if (!Files.isRegularFile(qrelsFile)) {
+                throw new InputException("--collection " + domain + ": no judgments at " + qrelsFile
+                        + " for co-relevance pairs; give its citations with --citations " + domain + "=FILE, or --co-relevance none");
+            }
             BeirCollection beir = BeirCollection.load(c.getValue(), qrelsFile);
             List<String> queries = new ArrayList<>(new java.util.TreeSet<>(beir.qrels().keySet()));
             Collections.shuffle(queries, new Random(seed));
@@ -185,6 +228,12 @@ final class PairsCommand implements Callable<Integer> {
                 sets.straddling(), sets.crossDomain(), skipped.size());
         w.printf("positives %s; labelled test pairs %d -> %s%n", counts, sets.labelled(Split.TEST).size(), out);
         return 0;
+    }
+
+    /** A collection key is a domain, or DOMAIN/SOURCE for one of several sources of a domain. */
+    private static String domainOf(String key) {
+        int slash = key.indexOf('/');
+        return slash < 0 ? key : key.substring(0, slash);
     }
 
     private static List<String> pairedDocs(Map<DocPair, Integer> pairs) {

@@ -36,7 +36,9 @@ import org.scimoe.training.model.SbMoeOptions;
 import org.scimoe.training.pairs.PairDataset;
 import org.scimoe.training.pairs.PairSets;
 import org.scimoe.training.pairs.Split;
+import org.scimoe.training.train.BestWeights;
 import org.scimoe.training.train.EpochBatches;
+import org.scimoe.training.train.Validation;
 import org.scimoe.training.train.MultipleNegativesRankingLoss;
 import org.scimoe.training.train.PairBatch;
 import org.scimoe.training.train.PooledCache;
@@ -67,7 +69,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--variant", required = true, description = "shared | domain | sbmoe")
     String variant;
 
-    @Option(names = "--layers", defaultValue = "middle", description = "domain variant: expert layers, e.g. 3 or 0,5, 'middle' or 'all' (default: ${DEFAULT-VALUE})")
+    @Option(names = "--layers", defaultValue = "middle", description = "domain variant: expert layers, e.g. 3 or 0,5, 'middle' or 'all'; "
+            + "shared variant with --freeze-encoder: the layers whose FFN trains (default: ${DEFAULT-VALUE})")
     String layers;
 
     @Option(names = "--experts", defaultValue = "4", description = "sbmoe: number of experts N (default: ${DEFAULT-VALUE})")
@@ -82,7 +85,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-residual", description = "sbmoe: the block's output replaces the pooled vector instead of adding to it")
     boolean noResidual;
 
-    @Option(names = "--freeze-encoder", description = "train only new parameters (experts, gate); sbmoe then trains on cached vectors")
+    @Option(names = "--freeze-encoder", description = "train only new parameters (experts, gate) — for shared, only the FFN of --layers; "
+            + "sbmoe then trains on cached vectors")
     boolean freezeEncoder;
 
     @Option(names = "--batch", defaultValue = "16", description = "pairs per batch (default: ${DEFAULT-VALUE})")
@@ -125,6 +129,21 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42")
     int seed;
 
+    @Option(names = "--validate-every", defaultValue = "0",
+            description = "validate every N updates (and before the first): MNR loss on fixed validation batches and F1max on labelled "
+                    + "validation pairs, per domain; the best weights are kept (per expert when only domain experts train); 0: never")
+    int validateEvery;
+
+    @Option(names = "--valid-pairs", defaultValue = "128", description = "validation pairs per domain for the loss (default: ${DEFAULT-VALUE})")
+    int validPairs;
+
+    @Option(names = "--valid-labelled", defaultValue = "100",
+            description = "labelled validation positives per domain for F1max, each with its negative (default: ${DEFAULT-VALUE})")
+    int validLabelled;
+
+    @Option(names = "--domain-pairs", description = "DOMAIN=N: pairs sampled per epoch for one domain instead of --pairs-per-domain")
+    Map<String, Integer> domainPairs = new java.util.LinkedHashMap<>();
+
     @Option(names = "--name", description = "bundle name (default: scimoe-<variant>)")
     String name;
 
@@ -162,7 +181,26 @@ final class TrainCommand implements Callable<Integer> {
             summary.put("parameters", model.parameters().count(false)).put("trainableParameters", model.parameters().count(true));
             Map<String, AbstractDoc> docs = data.docs();
             boolean cached = modelSpec.variant() == ModelSpec.Variant.SB_MOE && !modelSpec.trainEncoder();
-            Map<String, float[]> pooled = cached ? poolOnce(model, trainer, train, docs) : Map.of();
+            List<PairSets.Positive> validPositives = validateEvery > 0 ? data.positives().get(Split.VALID) : List.of();
+            List<PairSets.Positive> toPool = new ArrayList<>(train);
+            toPool.addAll(validPositives);
+            Map<String, float[]> pooled = cached ? poolOnce(model, trainer, toPool, docs) : Map.of();
+            Validation validation = null;
+            BestWeights best = null;
+            if (validateEvery > 0) {
+                validation = validation(data, validPositives, pooled, cached, modelSpec, domains);
+                Map<String, Integer> expertIndex = null;
+                if (modelSpec.variant() == ModelSpec.Variant.DOMAIN_ROUTED && !modelSpec.trainEncoder()) {
+                    expertIndex = new java.util.TreeMap<>();
+                    for (int i = 0; i < domains.size(); i++) {
+                        expertIndex.put(domains.get(i), i);
+                    }
+                }
+                best = new BestWeights(model.parameters(), expertIndex);
+                best.offer(0, validate(validation, trainer, model, 0, log, json, err));
+            }
+            Validation validationRun = validation;
+            BestWeights bestRun = best;
             long started = System.nanoTime();
             long[] examples = {0};
             double[] window = {0, 0};
@@ -172,7 +210,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             TrainingLoop.Summary result = TrainingLoop.run(trainer, epoch -> {
                 List<PairBatch> batches = new ArrayList<>();
-                for (EpochBatches.Batch b : EpochBatches.plan(train, batch, pairsPerDomain, seed * 1000L + epoch)) {
+                for (EpochBatches.Batch b : EpochBatches.plan(train, batch, pairsPerDomain, domainPairs, seed * 1000L + epoch)) {
                     boolean[] excluded = maskKnownPositives ? excluded(b, known) : null;
                     batches.add(cached ? pooledBatch(b, pooled, excluded) : textBatch(b, docs, modelSpec, domains, excluded));
                 }
@@ -190,6 +228,9 @@ final class TrainCommand implements Callable<Integer> {
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
+                if (validationRun != null && !r.skipped() && (r.update() % validateEvery == 0 || r.update() == steps)) {
+                    bestRun.offer(r.update(), validate(validationRun, trainer, model, r.update(), log, json, err));
+                }
                 if (r.update() % 10 == 0 || r.update() == steps) {
                     double elapsed = (System.nanoTime() - started) / 1e9;
                     err.printf(Locale.ROOT, "step %d/%d  epoch %d  loss %.4f  %.1f examples/s  ETA %.0f s%n", r.update(), steps, epoch,
@@ -199,6 +240,12 @@ final class TrainCommand implements Callable<Integer> {
                     window[1] = 0;
                 }
             });
+            if (best != null) {
+                best.restore();
+                best.bestSteps().forEach(summary.putObject("bestStep")::put);
+                err.printf("kept the best weights by validation loss: steps %s%n", best.bestSteps());
+                trainer.save(out.resolve("best-checkpoint.bin"));
+            }
             summary.put("updates", result.updates()).put("skippedSteps", result.skipped()).put("lastEpochMeanLoss", result.lastEpochMeanLoss())
                     .put("trainSeconds", result.nanos() / 1e9).put("examplesPerSecond", examples[0] / (result.nanos() / 1e9));
 
@@ -219,9 +266,65 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Fixed validation batches per domain and a sample of labelled validation pairs per domain. */
+    private Validation validation(PairDataset data, List<PairSets.Positive> validPositives, Map<String, float[]> pooled, boolean cached,
+                                  ModelSpec modelSpec, List<String> domains) {
+        Set<org.scimoe.training.pairs.DocPair> known = new java.util.HashSet<>();
+        validPositives.forEach(p -> known.add(p.pair()));
+        Map<String, List<PairBatch>> batches = new java.util.TreeMap<>();
+        for (EpochBatches.Batch b : EpochBatches.plan(validPositives, batch, validPairs, seed + 7)) {
+            if (!domains.contains(b.domain())) {
+                continue; // a domain without training pairs has no expert to validate
+            }
+            boolean[] excluded = maskKnownPositives ? excluded(b, known) : null;
+            batches.computeIfAbsent(b.domain(), d -> new ArrayList<>())
+                    .add(cached ? pooledBatch(b, pooled, excluded) : textBatch(b, data.docs(), modelSpec, domains, excluded));
+        }
+        // labelled pairs come as (positive, its negative): sample whole couples per domain
+        List<org.scimoe.training.pairs.LabelledPair> all = data.labelled().get(Split.VALID);
+        List<Integer> couples = new ArrayList<>();
+        for (int i = 0; i + 1 < all.size(); i += 2) {
+            couples.add(i);
+        }
+        java.util.Collections.shuffle(couples, new Random(seed + 11));
+        Map<String, Integer> taken = new HashMap<>();
+        List<org.scimoe.training.pairs.LabelledPair> labelled = new ArrayList<>();
+        for (int i : couples) {
+            String d = all.get(i).domain();
+            if (domains.contains(d) && taken.merge(d, 1, Integer::sum) <= validLabelled) {
+                labelled.add(all.get(i));
+                labelled.add(all.get(i + 1));
+            }
+        }
+        return new Validation(batches, labelled, data.docs(), modelSpec.variant() == ModelSpec.Variant.DOMAIN_ROUTED ? domains : null);
+    }
+
+    private Map<String, Validation.Score> validate(Validation validation, Trainer trainer, MoeEncoder model, int step, BufferedWriter log,
+                                                   ObjectMapper json, java.io.PrintWriter err) {
+        long t0 = System.nanoTime();
+        Map<String, Validation.Score> scores = validation.run(trainer, model);
+        ObjectNode line = json.createObjectNode().put("step", step).put("validSeconds", (System.nanoTime() - t0) / 1e9);
+        ObjectNode v = line.putObject("valid");
+        StringBuilder text = new StringBuilder();
+        scores.forEach((d, s) -> {
+            v.putObject(d).put("loss", s.loss()).put("f1max", s.f1max());
+            text.append(String.format(Locale.ROOT, " %s %.4f/%.4f", d, s.loss(), s.f1max()));
+        });
+        try {
+            log.write(json.writeValueAsString(line));
+            log.newLine();
+            log.flush();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        err.printf(Locale.ROOT, "valid @%d (loss/F1max):%s%n", step, text);
+        err.flush();
+        return scores;
+    }
+
     private ModelSpec modelSpec(List<String> domains, ModelBundle base) {
         return switch (variant.toLowerCase(Locale.ROOT)) {
-            case "shared" -> ModelSpec.shared().withTraining(!freezeEncoder, false).withSeed(seed);
+            case "shared" -> (freezeEncoder ? ModelSpec.sharedFfn(expertLayers(base)) : ModelSpec.shared()).withSeed(seed);
             case "domain" -> ModelSpec.domainRouted(domains, expertLayers(base)).withTraining(!freezeEncoder, false).withSeed(seed);
             case "sbmoe" -> ModelSpec.sbMoe(new SbMoeOptions(experts, hidden, GatePooling.valueOf(gate.toUpperCase(Locale.ROOT)), !noResidual, 0.02f),
                     !freezeEncoder, seed);

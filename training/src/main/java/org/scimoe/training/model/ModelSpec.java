@@ -40,6 +40,19 @@ public record ModelSpec(Variant variant, List<String> domains, Set<Integer> expe
         return new ModelSpec(Variant.SHARED, null, null, null, true, false, 0);
     }
 
+    /**
+     * The shared baseline of a frozen-encoder domain-routed model: the same FFN layers train, as one
+     * FFN for every domain, and nothing else does (none given: the middle layer).
+     */
+    public static ModelSpec sharedFfn(Set<Integer> layers) {
+        return new ModelSpec(Variant.SHARED, null, layers, null, false, false, 0);
+    }
+
+    /** Whether only the FFN of {@link #expertLayers} trains in a shared model (see {@link #sharedFfn}). */
+    public boolean trainsSharedFfnOnly() {
+        return variant == Variant.SHARED && !trainEncoder;
+    }
+
     /** Domain experts in the given layers (none given: the middle layer). */
     public static ModelSpec domainRouted(List<String> domains, Set<Integer> layers) {
         return new ModelSpec(Variant.DOMAIN_ROUTED, domains, layers, null, true, false, 0);

@@ -63,7 +63,17 @@ public final class MoeEncoder implements AutoCloseable {
                     experts = DomainExperts.create(params, layers, spec.domains().size());
                 }
                 case SB_MOE -> head = SbMoeBlock.create(params, config.hidden(), spec.sbMoe(), spec.seed());
-                case SHARED -> { }
+                case SHARED -> {
+                    if (spec.trainsSharedFfnOnly()) {
+                        for (int l : spec.expertLayers(config.layers())) {
+                            bert.checkLayer(l);
+                            for (String module : List.of("intermediate.dense", "output.dense")) {
+                                params.makeTrainable(EncoderWeights.layer(l, module + ".weight"));
+                                params.makeTrainable(EncoderWeights.layer(l, module + ".bias"));
+                            }
+                        }
+                    }
+                }
             }
             return new MoeEncoder(base, spec, config, params, experts, head, EncoderWeights.initializerNames(bert));
         } catch (RuntimeException e) {

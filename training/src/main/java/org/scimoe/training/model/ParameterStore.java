@@ -66,6 +66,13 @@ public final class ParameterStore implements AutoCloseable {
         }
     }
 
+    /** Lets a frozen parameter train (e.g. one layer's FFN of an otherwise frozen encoder). */
+    public void makeTrainable(String name) {
+        Param p = param(name);
+        p.array().setRequiresGradient(true);
+        params.put(name, new Param(name, p.array(), p.group(), true));
+    }
+
     public NDArray get(String name) {
         Param p = params.get(name);
         if (p == null) {

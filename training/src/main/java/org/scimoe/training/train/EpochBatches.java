@@ -25,6 +25,11 @@ public final class EpochBatches {
     private EpochBatches() {}
 
     public static List<Batch> plan(List<PairSets.Positive> pairs, int batchSize, int pairsPerDomain, long seed) {
+        return plan(pairs, batchSize, pairsPerDomain, Map.of(), seed);
+    }
+
+    /** @param perDomain pairs per epoch for some domains, instead of {@code pairsPerDomain} */
+    public static List<Batch> plan(List<PairSets.Positive> pairs, int batchSize, int pairsPerDomain, Map<String, Integer> perDomain, long seed) {
         Random random = new Random(seed);
         Map<String, List<PairSets.Positive>> byDomain = new TreeMap<>();
         pairs.forEach(p -> byDomain.computeIfAbsent(p.domain(), d -> new ArrayList<>()).add(p));
@@ -32,8 +37,9 @@ public final class EpochBatches {
         for (var e : byDomain.entrySet()) {
             List<PairSets.Positive> list = new ArrayList<>(e.getValue());
             Collections.shuffle(list, random);
-            if (list.size() > pairsPerDomain) {
-                list = list.subList(0, pairsPerDomain);
+            int quota = perDomain.getOrDefault(e.getKey(), pairsPerDomain);
+            if (list.size() > quota) {
+                list = list.subList(0, quota);
             }
             List<PairSets.Positive> pending = new ArrayList<>(list);
             while (pending.size() >= 2) {
