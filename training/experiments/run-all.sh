@@ -1,45 +1,53 @@
 #!/usr/bin/env bash
-# The experiments of training/RESULTS.md: every variant trained on the same pairs with the same seed,
-# then evaluated the same way. Needs training/experiments/make-pairs.sh first (and ../shared/data).
-#   pair metrics  scimoe-train eval on the labelled test pairs (F1max etc. per domain and All)
-#   retrieval     scimoe eval --mode knn on each collection with its held-out queries (queries whose
-#                 judgments made no training pairs; CACM's pairs come from citations, so all its queries)
+# The experiments of training/RESULTS.md on the pairs of make-pairs.sh (hep-th, CACM, CiteSeer co-citation;
+# Cranfield, MEDLINE, CISI co-relevance). Every variant starts from MiniLM-L6 with the same seed.
+#   train     only the domains with new co-citation data (physics, computing) train; the classic collections'
+#             domains get no batches (their pairs still make the test pairs), so a domain-routed model keeps
+#             their experts as the pretrained FFN. Validation every VALID updates; the best weights are kept
+#             (per expert for a domain-routed model with a frozen encoder).
+#   evaluate  pair metrics on the labelled test pairs (F1max etc. per domain and All); nDCG@10 / R@100 (kNN) on
+#             each citation-prediction benchmark (cite-*) and each classic collection with its held-out queries.
 # Results: training/target/experiments/runs/<variant>/{summary.json,train-log.jsonl,pairs-eval.json,ndcg-*.json}
-# Usage: training/experiments/run-all.sh [variant ...]   (default: all; STEPS=100 by default)
+# Usage: training/experiments/run-all.sh [variant ...]      (STEPS=150 VALID=30 by default)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-DATA=${SCIMOE_CLASSIC_IR:-../shared/data/classic-ir}
+DATA=${SCIMOE_DATA:-../shared/data}
+CLASSIC=$DATA/classic-ir
 EXP=training/target/experiments
 PAIRS=$EXP/pairs
-STEPS=${STEPS:-100}
-# Learning rates as the SB-MoE paper's order (encoder small, new parameters larger); known positives masked
-# out of the in-batch negatives (co-relevance pairs come in cliques). Sanity runs that led here: RESULTS.md.
-COMMON=(--pairs "$PAIRS" --steps "$STEPS" --batch 16 --max-tokens 64 --seed 42 --pairs-per-domain 1000
-        --lr 5e-6 --lr-new 1e-4 --warmup 10 --mask-known-positives --device cpu)
+STEPS=${STEPS:-150}
+VALID=${VALID:-30}
+export SCIMOE_JAVA_OPTS="${SCIMOE_JAVA_OPTS:--Xmx12g}"
+# Frozen encoder: the experts (or the shared FFN) are new parameters at 1e-4; known positives masked out of the
+# in-batch negatives; per epoch 2,400 physics and 800 computing pairs, none of the co-relevance domains.
+COMMON=(--pairs "$PAIRS" --steps "$STEPS" --batch 32 --max-tokens 64 --seed 42 --lr 5e-6 --lr-new 1e-4 --warmup 10
+        --mask-known-positives --device cpu --validate-every "$VALID" --valid-pairs 64 --valid-labelled 50
+        --pairs-per-domain 0 --domain-pairs physics=2400 --domain-pairs computing=800)
 declare -A ARGS=(
-  [shared]="--variant shared"
-  [domain-1]="--variant domain --layers middle"
-  [domain-all]="--variant domain --layers all"
-  [sbmoe-2-top1]="--variant sbmoe --freeze-encoder --experts 2 --gate top1"
+  [shared-1]="--variant shared --freeze-encoder --layers middle"
+  [domain-1]="--variant domain --freeze-encoder --layers middle"
+  [domain-all]="--variant domain --freeze-encoder --layers all"
   [sbmoe-4-top1]="--variant sbmoe --freeze-encoder --experts 4 --gate top1"
-  [sbmoe-8-top1]="--variant sbmoe --freeze-encoder --experts 8 --gate top1"
-  [sbmoe-2-all]="--variant sbmoe --freeze-encoder --experts 2 --gate all"
   [sbmoe-4-all]="--variant sbmoe --freeze-encoder --experts 4 --gate all"
-  [sbmoe-8-all]="--variant sbmoe --freeze-encoder --experts 8 --gate all"
 )
-ORDER=(base shared domain-1 domain-all sbmoe-2-top1 sbmoe-4-top1 sbmoe-8-top1 sbmoe-2-all sbmoe-4-all sbmoe-8-all)
+ORDER=(base domain-1 shared-1 sbmoe-4-top1 domain-all)
 [ $# -gt 0 ] && ORDER=("$@")
 declare -A COLLECTION=([aeronautics]=cranfield [medicine]=medline [information-science]=cisi [computing]=cacm)
+declare -A BENCH_DOMAIN=([cite-physics]=physics [cite-computing]=computing [cite-computing-citeseer]=computing)
 
 evaluate() { # run-dir model models-dir routed(yes/no)
-  local run=$1 model=$2 dir=$3 routed=$4
+  local run=$1 model=$2 dir=$3 routed=$4 route
   ./scimoe-train eval --pairs "$PAIRS" --model "$model" --models-dir "$dir" --device cpu --json > "$run/pairs-eval.json"
+  for bench in cite-physics cite-computing cite-computing-citeseer; do
+    route=(); [ "$routed" = yes ] && route=(--domain "${BENCH_DOMAIN[$bench]}")
+    ./scimoe eval "$PAIRS/$bench" --mode knn --model "$model" --models-dir "$dir" --device cpu --json "${route[@]}" \
+      > "$run/ndcg-$bench.json" 2>/dev/null
+  done
   for domain in aeronautics medicine information-science computing; do
     local c=${COLLECTION[$domain]} qrels=()
     if [ -f "$PAIRS/heldout-qrels/$domain.tsv" ]; then qrels=(--qrels "$PAIRS/heldout-qrels/$domain.tsv"); fi
-    local route=()
-    [ "$routed" = yes ] && route=(--domain "$domain")
-    ./scimoe eval "$DATA/$c" "${qrels[@]}" --mode knn --model "$model" --models-dir "$dir" --device cpu --json "${route[@]}" \
+    route=(); [ "$routed" = yes ] && route=(--domain "$domain")
+    ./scimoe eval "$CLASSIC/$c" "${qrels[@]}" --mode knn --model "$model" --models-dir "$dir" --device cpu --json "${route[@]}" \
       > "$run/ndcg-$domain.json" 2>/dev/null
   done
 }
@@ -53,8 +61,11 @@ for v in "${ORDER[@]}"; do
     evaluate "$run" minilm-l6-v2 onnx-models/target/bundles no
     continue
   fi
-  # shellcheck disable=SC2086
-  ./scimoe-train train "${COMMON[@]}" ${ARGS[$v]} --out "$run" --name "exp-$v" 2> >(grep -v -E 'WARN|^\s*$' >&2) > /dev/null
+  if [ ! -f "$run/summary.json" ] || [ -n "${RETRAIN:-}" ]; then
+    # shellcheck disable=SC2086
+    ./scimoe-train train "${COMMON[@]}" ${ARGS[$v]} --out "$run" --name "exp-$v" 2> >(grep -v -E 'WARN|^\s*$' > "$run/train.err") > /dev/null
+  fi
+  echo "   trained $(date -u +%H:%M:%S)" >&2
   routed=no
   [[ $v == domain-* ]] && routed=yes
   evaluate "$run" "exp-$v" "$run/bundle" "$routed"

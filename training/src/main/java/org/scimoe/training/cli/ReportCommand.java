@@ -39,9 +39,11 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "report", mixinStandardHelpOptions = true, description = "Tables and PNG plots from experiment runs.")
 final class ReportCommand implements Callable<Integer> {
-    static final List<String> DOMAINS = List.of("aeronautics", "medicine", "information-science", "computing");
-    static final Map<String, String> COLLECTIONS = Map.of("aeronautics", "Cranfield", "medicine", "MEDLINE",
-            "information-science", "CISI", "computing", "CACM");
+    static final List<String> DOMAINS = List.of("physics", "computing", "aeronautics", "medicine", "information-science");
+    /** Retrieval sets (ndcg-KEY.json in a run) and their column titles: citation prediction, then the classic collections. */
+    static final Map<String, String> COLLECTIONS = orderedMap("cite-physics", "hep-th cite", "cite-computing", "CACM cite",
+            "cite-computing-citeseer", "CiteSeer cite", "aeronautics", "Cranfield", "medicine", "MEDLINE", "information-science", "CISI",
+            "computing", "CACM");
 
     @Option(names = "--runs", defaultValue = "training/target/experiments/runs")
     Path runs;
@@ -76,9 +78,11 @@ final class ReportCommand implements Callable<Integer> {
         List<String> all = new ArrayList<>(DOMAINS);
         all.add("All");
         table(md, "F1max on the labelled test pairs (best F1 over cosine thresholds)", results, all, RunResults::f1max, "base");
-        List<String> collections = DOMAINS.stream().map(COLLECTIONS::get).toList();
-        table(md, "nDCG@10 (kNN) on each collection's held-out queries", results, DOMAINS, RunResults::ndcg, "base", collections);
-        table(md, "Recall@100 (kNN) on each collection's held-out queries", results, DOMAINS, RunResults::recall, "base", collections);
+        List<String> sets = new ArrayList<>(COLLECTIONS.keySet());
+        List<String> titles = new ArrayList<>(COLLECTIONS.values());
+        table(md, "nDCG@10 (kNN): citation prediction (held-out citing papers) and each collection's held-out queries", results, sets,
+                RunResults::ndcg, "base", titles);
+        table(md, "Recall@100 (kNN), the same queries", results, sets, RunResults::recall, "base", titles);
         cost(md, results, speed(results));
         Files.writeString(out.resolve("tables.md"), md.toString());
 
@@ -86,11 +90,24 @@ final class ReportCommand implements Callable<Integer> {
         results.stream().filter(r -> !r.loss().isEmpty()).forEach(r -> curves.put(r.name(), r.smoothedLoss(10)));
         Charts.lines(out.resolve("loss.png"), "Training loss (MNR, mean of 10 steps)", "step", "loss", curves);
         Charts.bars(out.resolve("f1max.png"), "F1max per domain", "F1max", all, series(results, all, RunResults::f1max), 0.6);
-        Charts.bars(out.resolve("ndcg.png"), "nDCG@10 (kNN), held-out queries", "nDCG@10", DOMAINS, series(results, DOMAINS, RunResults::ndcg), 0.0);
+        Charts.bars(out.resolve("ndcg.png"), "nDCG@10 (kNN), held-out queries", "nDCG@10", sets, series(results, sets, RunResults::ndcg), 0.0);
+        Map<String, List<double[]>> valid = new LinkedHashMap<>();
+        results.forEach(r -> r.validLoss().forEach((domain, points) -> valid.put(r.name() + " " + domain, points)));
+        if (!valid.isEmpty()) {
+            Charts.lines(out.resolve("valid-loss.png"), "Validation loss (MNR on fixed validation batches)", "step", "loss", valid);
+        }
         usage(results);
         spec.commandLine().getOut().print(md);
         spec.commandLine().getOut().println("plots in " + out);
         return 0;
+    }
+
+    private static Map<String, String> orderedMap(String... keysAndValues) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
     }
 
     private static int byExperimentOrder(Path a, Path b) {
@@ -99,7 +116,7 @@ final class ReportCommand implements Callable<Integer> {
     }
 
     private static int rank(String name) {
-        return name.equals("base") ? 0 : name.equals("shared") ? 1 : name.startsWith("domain") ? 2 : 3;
+        return name.equals("base") ? 0 : name.startsWith("shared") ? 1 : name.startsWith("domain") ? 2 : 3;
     }
 
     private static Map<String, Map<String, Double>> series(List<RunResults> results, List<String> columns,

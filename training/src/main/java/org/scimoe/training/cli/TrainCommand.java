@@ -141,7 +141,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "labelled validation positives per domain for F1max, each with its negative (default: ${DEFAULT-VALUE})")
     int validLabelled;
 
-    @Option(names = "--domain-pairs", description = "DOMAIN=N: pairs sampled per epoch for one domain instead of --pairs-per-domain")
+    @Option(names = "--domain-pairs", description = "DOMAIN=N: pairs sampled per epoch for one domain instead of --pairs-per-domain; "
+            + "0: the domain does not train (a domain-routed model keeps its expert as the pretrained FFN)")
     Map<String, Integer> domainPairs = new java.util.LinkedHashMap<>();
 
     @Option(names = "--name", description = "bundle name (default: scimoe-<variant>)")
@@ -273,8 +274,8 @@ final class TrainCommand implements Callable<Integer> {
         validPositives.forEach(p -> known.add(p.pair()));
         Map<String, List<PairBatch>> batches = new java.util.TreeMap<>();
         for (EpochBatches.Batch b : EpochBatches.plan(validPositives, batch, validPairs, seed + 7)) {
-            if (!domains.contains(b.domain())) {
-                continue; // a domain without training pairs has no expert to validate
+            if (!domains.contains(b.domain()) || domainPairs.getOrDefault(b.domain(), pairsPerDomain) == 0) {
+                continue; // a domain that does not train needs no validation: its weights stay as they are
             }
             boolean[] excluded = maskKnownPositives ? excluded(b, known) : null;
             batches.computeIfAbsent(b.domain(), d -> new ArrayList<>())
@@ -291,7 +292,7 @@ final class TrainCommand implements Callable<Integer> {
         List<org.scimoe.training.pairs.LabelledPair> labelled = new ArrayList<>();
         for (int i : couples) {
             String d = all.get(i).domain();
-            if (domains.contains(d) && taken.merge(d, 1, Integer::sum) <= validLabelled) {
+            if (domains.contains(d) && domainPairs.getOrDefault(d, pairsPerDomain) > 0 && taken.merge(d, 1, Integer::sum) <= validLabelled) {
                 labelled.add(all.get(i));
                 labelled.add(all.get(i + 1));
             }

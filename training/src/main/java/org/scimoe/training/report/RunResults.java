@@ -16,18 +16,24 @@ import org.scimoe.ScimoeException;
  * What one experiment run left in its directory (training/experiments/run-all.sh): summary.json,
  * train-log.jsonl, pairs-eval.json and ndcg-&lt;domain&gt;.json.
  */
-public record RunResults(String name, Path dir, JsonNode summary, List<double[]> loss, JsonNode pairs, Map<String, JsonNode> retrieval) {
+public record RunResults(String name, Path dir, JsonNode summary, List<double[]> loss, Map<String, List<double[]>> validLoss, JsonNode pairs,
+                         Map<String, JsonNode> retrieval) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static RunResults read(Path dir) {
         try {
             JsonNode summary = readJson(dir.resolve("summary.json"));
             List<double[]> loss = new ArrayList<>();
+            Map<String, List<double[]>> validLoss = new LinkedHashMap<>();
             Path log = dir.resolve("train-log.jsonl");
             if (Files.isRegularFile(log)) {
                 for (String line : Files.readAllLines(log)) {
                     JsonNode step = JSON.readTree(line);
-                    if (!step.path("skipped").asBoolean(false)) {
+                    if (step.has("valid")) { // a validation line: loss per domain
+                        double at = step.path("step").asDouble();
+                        step.path("valid").fields().forEachRemaining(e ->
+                                validLoss.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(new double[] {at, e.getValue().path("loss").asDouble()}));
+                    } else if (!step.path("skipped").asBoolean(false)) {
                         loss.add(new double[] {step.path("step").asDouble(), step.path("loss").asDouble()});
                     }
                 }
@@ -40,7 +46,7 @@ public record RunResults(String name, Path dir, JsonNode summary, List<double[]>
                 });
             }
             Path pairs = dir.resolve("pairs-eval.json");
-            return new RunResults(dir.getFileName().toString(), dir, summary, loss, Files.isRegularFile(pairs) ? readJson(pairs) : null, retrieval);
+            return new RunResults(dir.getFileName().toString(), dir, summary, loss, validLoss, Files.isRegularFile(pairs) ? readJson(pairs) : null, retrieval);
         } catch (IOException e) {
             throw new ScimoeException("cannot read the run in " + dir + ": " + e.getMessage(), e);
         }
