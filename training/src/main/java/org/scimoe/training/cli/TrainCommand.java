@@ -145,6 +145,14 @@ final class TrainCommand implements Callable<Integer> {
             + "0: the domain does not train (a domain-routed model keeps its expert as the pretrained FFN)")
     Map<String, Integer> domainPairs = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--checkpoint-every", defaultValue = "0",
+            description = "write OUT/checkpoint.bin (trainable weights, optimizer state, update count) every N updates; 0: only at the end")
+    int checkpointEvery;
+
+    @Option(names = "--resume", description = "continue from OUT/checkpoint.bin: the run goes on with the batch an uninterrupted run would take "
+            + "next (e.g. after the JVM died in native code); validation restarts from the resumed weights")
+    boolean resume;
+
     @Option(names = "--name", description = "bundle name (default: scimoe-<variant>)")
     String name;
 
@@ -178,7 +186,9 @@ final class TrainCommand implements Callable<Integer> {
         EpochBatches.counts(train).forEach(summary.putObject("trainPairs")::put);
 
         try (MoeEncoder model = MoeEncoder.load(base, modelSpec); Trainer trainer = new Trainer(model, config);
-             BufferedWriter log = Files.newBufferedWriter(out.resolve("train-log.jsonl"))) {
+             BufferedWriter log = resume
+                     ? Files.newBufferedWriter(out.resolve("train-log.jsonl"), java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)
+                     : Files.newBufferedWriter(out.resolve("train-log.jsonl"))) {
             summary.put("parameters", model.parameters().count(false)).put("trainableParameters", model.parameters().count(true));
             Map<String, AbstractDoc> docs = data.docs();
             boolean cached = modelSpec.variant() == ModelSpec.Variant.SB_MOE && !modelSpec.trainEncoder();
@@ -186,6 +196,14 @@ final class TrainCommand implements Callable<Integer> {
             List<PairSets.Positive> toPool = new ArrayList<>(train);
             toPool.addAll(validPositives);
             Map<String, float[]> pooled = cached ? poolOnce(model, trainer, toPool, docs) : Map.of();
+            if (resume) {
+                Path checkpoint = out.resolve("checkpoint.bin");
+                if (!Files.isRegularFile(checkpoint)) {
+                    throw new InputException("--resume: no checkpoint at " + checkpoint);
+                }
+                trainer.resume(checkpoint);
+                err.printf("resumed from %s at update %d%n", checkpoint, trainer.updates());
+            }
             Validation validation = null;
             BestWeights best = null;
             if (validateEvery > 0) {
@@ -216,7 +234,7 @@ final class TrainCommand implements Callable<Integer> {
                     batches.add(cached ? pooledBatch(b, pooled, excluded) : textBatch(b, docs, modelSpec, domains, excluded));
                 }
                 return batches;
-            }, new TrainingLoop.Options(epochs, steps, 0, out.resolve("checkpoint.bin")), (epoch, r) -> {
+            }, new TrainingLoop.Options(epochs, steps, checkpointEvery, out.resolve("checkpoint.bin")), (epoch, r) -> {
                 examples[0] += batch;
                 window[0] += r.skipped() ? 0 : r.loss();
                 window[1] += r.skipped() ? 0 : 1;

@@ -31,12 +31,22 @@ public final class TrainingLoop {
     public static Summary run(Trainer trainer, IntFunction<Iterable<PairBatch>> batchesOfEpoch, Options options, Listener listener) {
         long start = System.nanoTime();
         double meanLoss = Double.NaN;
-        int lastSaved = -1;
+        int lastSaved = trainer.updates();
+        // A resumed trainer has already made this many updates: its batches are passed over, so the run
+        // continues with the batch an uninterrupted run would take next (batches are seeded per epoch).
+        int toSkip = trainer.updates();
         outer:
         for (int epoch = 0; epoch < options.epochs(); epoch++) {
             double sum = 0;
             int counted = 0;
             for (PairBatch batch : batchesOfEpoch.apply(epoch)) {
+                if (toSkip > 0) {
+                    toSkip--;
+                    continue;
+                }
+                if (options.maxUpdates() > 0 && trainer.updates() >= options.maxUpdates()) {
+                    break outer;
+                }
                 Trainer.StepResult r = trainer.step(batch);
                 if (!r.skipped()) {
                     sum += r.loss();

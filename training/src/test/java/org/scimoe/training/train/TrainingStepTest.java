@@ -152,6 +152,36 @@ class TrainingStepTest {
     }
 
     @Test
+    void aLoopResumedFromItsCheckpointEndsWhereAnUninterruptedLoopEnds() {
+        // the run the trainer command resumes after a crash: the loop passes over the batches already trained on
+        ModelSpec spec = ModelSpec.sbMoe(SbMoeOptions.of(2, 16, GatePooling.ALL), false, 5);
+        TrainingConfig config = TrainingConfig.defaults().withSchedule(1, 5).withMaxTokens(32);
+        Path file = tmp.resolve("loop-resume.ckpt");
+        List<PairBatch> epoch;
+        float[] uninterrupted;
+        try (MoeEncoder model = MoeEncoder.load(base, spec); Trainer trainer = new Trainer(model, config)) {
+            float[][] a = PooledCache.pool(model, trainer.tokenizer(), pairs.stream().map(DemoPairs.Pair::anchor).toList(), Role.QUERY, 8);
+            float[][] p = PooledCache.pool(model, trainer.tokenizer(), pairs.stream().map(DemoPairs.Pair::positive).toList(), Role.DOCUMENT, 8);
+            epoch = List.of(new PairBatch.Pooled(java.util.Arrays.copyOfRange(a, 0, 3), java.util.Arrays.copyOfRange(p, 0, 3)),
+                    new PairBatch.Pooled(java.util.Arrays.copyOfRange(a, 3, 6), java.util.Arrays.copyOfRange(p, 3, 6)),
+                    new PairBatch.Pooled(java.util.Arrays.copyOfRange(a, 5, 8), java.util.Arrays.copyOfRange(p, 5, 8)));
+            TrainingLoop.run(trainer, e -> epoch, new TrainingLoop.Options(3, 5, 0, null), null);
+            uninterrupted = model.parameters().value("sbmoe.experts.w1").values();
+        }
+        try (MoeEncoder model = MoeEncoder.load(base, spec); Trainer trainer = new Trainer(model, config)) {
+            TrainingLoop.run(trainer, e -> epoch, new TrainingLoop.Options(3, 2, 0, file), null); // "dies" after 2 updates
+        }
+        try (MoeEncoder model = MoeEncoder.load(base, spec.withSeed(6)); Trainer trainer = new Trainer(model, config)) {
+            trainer.resume(file);
+            List<Integer> seen = new java.util.ArrayList<>();
+            TrainingLoop.Summary s = TrainingLoop.run(trainer, e -> epoch, new TrainingLoop.Options(3, 5, 0, null), (e, r) -> seen.add(e));
+            assertEquals(5, s.updates());
+            assertEquals(List.of(0, 1, 1), seen, "the third batch of epoch 0, then epoch 1's first two");
+            assertArrayEquals(uninterrupted, model.parameters().value("sbmoe.experts.w1").values());
+        }
+    }
+
+    @Test
     void theScheduleWarmsUpThenDecays() {
         LearningRateSchedule s = new LearningRateSchedule(4, 12);
         assertEquals(0.25, s.factor(0), 1e-9);
