@@ -41,7 +41,7 @@ import org.scimoe.training.onnx.OnnxGraph;
 final class RoutedTestBundles {
     static final String DOMAIN_MOE = "test-domain-moe";
     static final String ROUTER_MOE = "test-router-moe";
-    static final List<String> DOMAINS = List.of("aeronautics", "medicine", "information-science", "computer-science");
+    static final List<String> DOMAINS = List.of("aeronautics", "medicine", "information-science", "computing");
     static final int LAYER = 3;
     /** The demo abstracts of each domain the router is fitted on; tests use the ones after them. */
     static final int FIT_PER_DOMAIN = 8;

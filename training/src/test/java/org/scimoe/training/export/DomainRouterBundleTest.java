@@ -27,7 +27,7 @@ import org.scimoe.training.onnx.OnnxGraph;
  * says which domain it chose, and the vector equals the one made with that domain given explicitly.
  */
 class DomainRouterBundleTest {
-    static final List<String> DOMAINS = List.of("aeronautics", "medicine", "information-science", "computer-science");
+    static final List<String> DOMAINS = List.of("aeronautics", "medicine", "information-science", "computing");
     static final int LAYER = 3;
 
     @TempDir
