@@ -23,12 +23,22 @@ export SCIMOE_JAVA_OPTS="${SCIMOE_JAVA_OPTS:--Xmx12g}"
 COMMON=(--pairs "$PAIRS" --steps "$STEPS" --batch 32 --max-tokens 64 --seed 42 --lr 5e-6 --lr-new 1e-4 --warmup 10
         --mask-known-positives --device cpu --validate-every "$VALID" --valid-pairs 64 --valid-labelled 50
         --pairs-per-domain 0 --domain-pairs physics=2400 --domain-pairs computing=800)
+# SB-MoE on a frozen encoder trains on pooled vectors cached once by ONNX Runtime at the bundle's 256 tokens (what
+# the served block receives; one pooling pass shared by every SB-MoE run), so its steps are milliseconds: batches of
+# 128 pairs, 1,500 updates, every domain (the block applies to every text, so every domain's data keeps it honest).
+POOLED=(--pairs "$PAIRS" --steps "${SBMOE_STEPS:-1500}" --batch 128 --seed 42 --lr-new 1e-3 --warmup 50 --mask-known-positives
+        --device cpu --validate-every 100 --valid-pairs 256 --valid-labelled 0 --pool-with-engine --pool-cache "$EXP/pooled-minilm-256.bin"
+        --pairs-per-domain 2000 --domain-pairs physics=20000 --domain-pairs computing=4000)
 declare -A ARGS=(
   [shared-1]="--variant shared --freeze-encoder --layers middle"
   [domain-1]="--variant domain --freeze-encoder --layers middle"
   [domain-all]="--variant domain --freeze-encoder --layers all"
+  [sbmoe-2-top1]="--variant sbmoe --freeze-encoder --experts 2 --gate top1"
   [sbmoe-4-top1]="--variant sbmoe --freeze-encoder --experts 4 --gate top1"
+  [sbmoe-8-top1]="--variant sbmoe --freeze-encoder --experts 8 --gate top1"
+  [sbmoe-2-all]="--variant sbmoe --freeze-encoder --experts 2 --gate all"
   [sbmoe-4-all]="--variant sbmoe --freeze-encoder --experts 4 --gate all"
+  [sbmoe-8-all]="--variant sbmoe --freeze-encoder --experts 8 --gate all"
 )
 ORDER=(base domain-1 shared-1 sbmoe-4-top1 domain-all)
 [ $# -gt 0 ] && ORDER=("$@")
@@ -63,9 +73,11 @@ for v in "${ORDER[@]}"; do
   fi
   if [ ! -f "$run/summary.json" ] || [ -n "${RETRAIN:-}" ]; then
     # shellcheck disable=SC2086
-    ./scimoe-train train "${COMMON[@]}" ${ARGS[$v]} --out "$run" --name "exp-$v" 2> >(grep -v -E 'WARN|^\s*$' > "$run/train.err") > /dev/null
+    if [[ $v == sbmoe-* ]]; then base_args=("${POOLED[@]}"); else base_args=("${COMMON[@]}"); fi
+    ./scimoe-train train "${base_args[@]}" ${ARGS[$v]} --out "$run" --name "exp-$v" 2> >(grep --line-buffered -v -E 'WARN|^\s*$' > "$run/train.err") > /dev/null
   fi
   echo "   trained $(date -u +%H:%M:%S)" >&2
+  [ -n "${TRAIN_ONLY:-}" ] && continue
   routed=no
   [[ $v == domain-* ]] && routed=yes
   evaluate "$run" "exp-$v" "$run/bundle" "$routed"

@@ -85,6 +85,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-residual", description = "sbmoe: the block's output replaces the pooled vector instead of adding to it")
     boolean noResidual;
 
+    @Option(names = "--pool-with-engine",
+            description = "sbmoe with a frozen encoder: cache the pooled vectors with ONNX Runtime at the bundle's token limit (what the served "
+                    + "block receives) instead of the trainer's forward pass at --max-tokens")
+    boolean poolWithEngine;
+
+    @Option(names = "--pool-cache", description = "sbmoe, frozen encoder: keep the pooled vectors in this file and reuse them when it holds "
+            + "every document (runs that differ only in the block share one pooling pass; the file belongs to one base and token limit)")
+    Path poolCache;
+
     @Option(names = "--freeze-encoder", description = "train only new parameters (experts, gate) — for shared, only the FFN of --layers; "
             + "sbmoe then trains on cached vectors")
     boolean freezeEncoder;
@@ -425,14 +434,29 @@ final class TrainCommand implements Callable<Integer> {
         });
         List<String> order = new ArrayList<>(ids);
         var err = spec.commandLine().getErr();
+        if (poolCache != null && Files.isRegularFile(poolCache)) {
+            Map<String, float[]> saved = PooledCache.read(poolCache);
+            if (saved.keySet().containsAll(ids)) {
+                err.printf("pooled vectors of %d documents read from %s%n", ids.size(), poolCache);
+                return saved;
+            }
+            err.printf("%s lacks some of the %d documents: pooling again%n", poolCache, ids.size());
+        }
         err.printf("caching pooled vectors of %d documents (encoder frozen)...%n", order.size());
         long t0 = System.nanoTime();
-        float[][] vectors = PooledCache.pool(model, trainer.tokenizer(), order.stream().map(id -> docs.get(id).embeddingText()).toList(),
-                Role.DOCUMENT, 16);
+        List<String> texts = order.stream().map(id -> docs.get(id).embeddingText()).toList();
+        float[][] vectors = poolWithEngine
+                ? PooledCache.poolWithEngine(model.base(), texts, Role.DOCUMENT,
+                        EncoderOptions.DEFAULTS.withDevice(DeviceRequest.parse(models.device)).withThreads(models.threads),
+                        done -> err.printf(Locale.ROOT, "  pooled %d/%d (%.0f docs/s)%n", done, texts.size(), done / ((System.nanoTime() - t0) / 1e9)))
+                : PooledCache.pool(model, trainer.tokenizer(), texts, Role.DOCUMENT, 16);
         err.printf("cached in %.0f s%n", (System.nanoTime() - t0) / 1e9);
         Map<String, float[]> out = new HashMap<>();
         for (int i = 0; i < order.size(); i++) {
             out.put(order.get(i), vectors[i]);
+        }
+        if (poolCache != null) {
+            PooledCache.write(poolCache, out);
         }
         return out;
     }
