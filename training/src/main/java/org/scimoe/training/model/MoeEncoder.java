@@ -67,9 +67,10 @@ public final class MoeEncoder implements AutoCloseable {
                     if (spec.trainsSharedFfnOnly()) {
                         for (int l : spec.expertLayers(config.layers())) {
                             bert.checkLayer(l);
+                            // the shared counterpart of domain experts learns at the experts' rate, so the two compare
                             for (String module : List.of("intermediate.dense", "output.dense")) {
-                                params.makeTrainable(EncoderWeights.layer(l, module + ".weight"));
-                                params.makeTrainable(EncoderWeights.layer(l, module + ".bias"));
+                                params.makeTrainable(EncoderWeights.layer(l, module + ".weight"), ParamGroup.NEW);
+                                params.makeTrainable(EncoderWeights.layer(l, module + ".bias"), ParamGroup.NEW);
                             }
                         }
                     }

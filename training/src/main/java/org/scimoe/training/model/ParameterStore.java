@@ -66,11 +66,11 @@ public final class ParameterStore implements AutoCloseable {
         }
     }
 
-    /** Lets a frozen parameter train (e.g. one layer's FFN of an otherwise frozen encoder). */
-    public void makeTrainable(String name) {
+    /** Lets a frozen parameter train, in {@code group} (e.g. one layer's FFN of an otherwise frozen encoder). */
+    public void makeTrainable(String name, ParamGroup group) {
         Param p = param(name);
         p.array().setRequiresGradient(true);
-        params.put(name, new Param(name, p.array(), p.group(), true));
+        params.put(name, new Param(name, p.array(), group, true));
     }
 
     public NDArray get(String name) {
