@@ -48,7 +48,7 @@ declare -A BENCH_DOMAIN=([cite-physics]=physics [cite-computing]=computing [cite
 evaluate() { # run-dir model models-dir routed(yes/no)
   local run=$1 model=$2 dir=$3 routed=$4 route
   ./scimoe-train eval --pairs "$PAIRS" --model "$model" --models-dir "$dir" --device cpu --json > "$run/pairs-eval.json"
-  for bench in cite-physics cite-computing; do
+  for bench in cite-physics cite-computing cite-computing-citeseer; do
     route=(); [ "$routed" = yes ] && route=(--domain "${BENCH_DOMAIN[$bench]}")
     ./scimoe eval "$PAIRS/$bench" --mode knn --model "$model" --models-dir "$dir" --device cpu --json "${route[@]}" \
       > "$run/ndcg-$bench.json" 2>/dev/null

@@ -202,17 +202,8 @@ final class TrainCommand implements Callable<Integer> {
             Map<String, AbstractDoc> docs = data.docs();
             boolean cached = modelSpec.variant() == ModelSpec.Variant.SB_MOE && !modelSpec.trainEncoder();
             List<PairSets.Positive> validPositives = validateEvery > 0 ? data.positives().get(Split.VALID) : List.of();
-            List<PairSets.Positive> toPool = new ArrayList<>();
-            train.forEach(p -> {
-                if (domainPairs.getOrDefault(p.domain(), pairsPerDomain) > 0) {
-                    toPool.add(p); // only the documents of domains that train are ever pooled
-                }
-            });
-            validPositives.forEach(p -> {
-                if (domainPairs.getOrDefault(p.domain(), pairsPerDomain) > 0) {
-                    toPool.add(p);
-                }
-            });
+            List<PairSets.Positive> toPool = new ArrayList<>(train);
+            toPool.addAll(validPositives);
             Map<String, float[]> pooled = cached ? poolOnce(model, trainer, toPool, docs) : Map.of();
             if (resume) {
                 Path checkpoint = out.resolve("checkpoint.bin");

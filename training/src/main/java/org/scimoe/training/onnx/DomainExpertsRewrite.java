@@ -41,7 +41,6 @@ public final class DomainExpertsRewrite {
             int first = expertsByLayer.keySet().stream().mapToInt(Integer::intValue).min().orElseThrow();
             expertIds = addRouter(bert, routingInput, attentionMask, first, router);
         }
-        SameExpert same = SameExpert.of(graph, expertIds);
         for (var entry : expertsByLayer.entrySet()) {
             int layer = entry.getKey();
             bert.checkLayer(layer);
@@ -53,10 +52,10 @@ public final class DomainExpertsRewrite {
             String path = "/" + BertGraph.layerPath(layer);
             BertGraph.Linear in = bert.ffnIn(layer);
             BertGraph.Linear out = bert.ffnOut(layer);
-            routeWeight(graph, scope + "/w1", path + "/intermediate/dense/MatMul", in.weight(), stack(list, FfnWeights::w1), same, false);
-            routeWeight(graph, scope + "/b1", path + "/intermediate/dense/Add", in.bias(), stack(list, FfnWeights::b1), same, true);
-            routeWeight(graph, scope + "/w2", path + "/output/dense/MatMul", out.weight(), stack(list, FfnWeights::w2), same, false);
-            routeWeight(graph, scope + "/b2", path + "/output/dense/Add", out.bias(), stack(list, FfnWeights::b2), same, true);
+            routeWeight(graph, scope + "/w1", path + "/intermediate/dense/MatMul", in.weight(), stack(list, FfnWeights::w1), expertIds, false);
+            routeWeight(graph, scope + "/b1", path + "/intermediate/dense/Add", in.bias(), stack(list, FfnWeights::b1), expertIds, true);
+            routeWeight(graph, scope + "/w2", path + "/output/dense/MatMul", out.weight(), stack(list, FfnWeights::w2), expertIds, false);
+            routeWeight(graph, scope + "/b2", path + "/output/dense/Add", out.bias(), stack(list, FfnWeights::b2), expertIds, true);
         }
         graph.removeUnusedInitializers();
     }
@@ -78,36 +77,15 @@ public final class DomainExpertsRewrite {
         return graph.op("Where", s, List.of(unrouted, choice, routingInput));
     }
 
-    /**
-     * Stacked experts → the node's input. When every row of the batch has the same expert (what the
-     * engine sends when texts name their domain: it batches per expert) one slice is gathered and the
-     * MatMul runs as one GEMM over all rows, as in the dense model; otherwise (the router chose per row)
-     * each row gathers its own slice ([batch, in, out], a batched MatMul). An {@code If} picks the path.
-     * Both paths give [rows or 1, in, out] (a bias [rows or 1, 1, out]) to broadcast over the tokens.
-     */
+    /** Stacked experts → Gather by domain id → (bias: [batch, 1, n] to broadcast over tokens) → the node's input. */
     private static void routeWeight(OnnxGraph graph, String name, String node, String oldInput, FloatTensor stacked,
-                                    SameExpert same, boolean bias) {
+                                    String routingInput, boolean bias) {
         String stack = graph.constant(name, stacked);
-        String picked = graph.ifFloat(name, same.condition(), then -> {
-            String one = then.op("Gather", name + "/one", List.of(stack, same.firstId()), OnnxGraph.integer("axis", 0));
-            return bias ? then.unsqueeze(name + "/one", one, 1) : one;
-        }, otherwise -> {
-            String rows = otherwise.op("Gather", name + "/rows", List.of(stack, same.ids()), OnnxGraph.integer("axis", 0));
-            return bias ? otherwise.unsqueeze(name + "/rows", rows, 1) : rows;
-        });
-        graph.replaceNodeInput(node, oldInput, picked);
-    }
-
-    /** Whether all rows route to one expert ({@code condition}, a bool scalar), and that expert as an int64 [1]. */
-    private record SameExpert(String ids, String condition, String firstId) {
-        static SameExpert of(OnnxGraph graph, String ids) {
-            String s = "/moe/same_expert";
-            // over all axes of the 1-D ids (no axes given: the same in every opset), kept as [1]
-            String min = graph.op("ReduceMin", s, List.of(ids), OnnxGraph.integer("keepdims", 1));
-            String max = graph.op("ReduceMax", s, List.of(ids), OnnxGraph.integer("keepdims", 1));
-            // If takes a one-element bool tensor as its condition
-            return new SameExpert(ids, graph.op("Equal", s, List.of(min, max)), min);
+        String picked = graph.op("Gather", name, List.of(stack, routingInput), OnnxGraph.integer("axis", 0));
+        if (bias) {
+            picked = graph.unsqueeze(name, picked, 1);
         }
+        graph.replaceNodeInput(node, oldInput, picked);
     }
 
     private static FloatTensor stack(List<FfnWeights> experts, Function<FfnWeights, FloatTensor> part) {

@@ -31,15 +31,10 @@ public final class OnnxGraph {
     private int fresh;
 
     private OnnxGraph(ModelProto proto) {
-        this(proto, proto.getOpsetImportList().stream().filter(o -> o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx"))
-                .mapToLong(OperatorSetIdProto::getVersion).findFirst().orElse(0));
-    }
-
-    /** A graph under construction with a given opset (a control-flow branch has no opset import of its own). */
-    private OnnxGraph(ModelProto proto, long opset) {
         this.model = proto.toBuilder();
         this.graph = model.getGraphBuilder();
-        this.opset = opset;
+        this.opset = proto.getOpsetImportList().stream().filter(o -> o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx"))
+                .mapToLong(OperatorSetIdProto::getVersion).findFirst().orElse(0);
     }
 
     public static OnnxGraph read(Path file) {
@@ -119,31 +114,6 @@ public final class OnnxGraph {
 
     // ---- edits ----
 
-    /**
-     * What a node reads: its inputs, and for a control-flow node (If) the outer-scope names its
-     * subgraphs read — those are dependencies too, for ordering and for keeping initializers.
-     */
-    static Set<String> reads(NodeProto node) {
-        Set<String> names = new HashSet<>(node.getInputList());
-        for (AttributeProto a : node.getAttributeList()) {
-            if (a.hasG()) {
-                GraphProto sub = a.getG();
-                Set<String> local = new HashSet<>();
-                sub.getInitializerList().forEach(t -> local.add(t.getName()));
-                sub.getInputList().forEach(v -> local.add(v.getName()));
-                Set<String> inner = new HashSet<>();
-                for (NodeProto n : sub.getNodeList()) {
-                    inner.addAll(reads(n));
-                    local.addAll(n.getOutputList());
-                }
-                inner.removeAll(local);
-                names.addAll(inner);
-            }
-        }
-        names.remove("");
-        return names;
-    }
-
     private void sortTopologically() {
         Set<String> available = new HashSet<>();
         available.add("");
@@ -155,7 +125,7 @@ public final class OnnxGraph {
             int before = sorted.size();
             for (var it = pending.iterator(); it.hasNext(); ) {
                 NodeProto node = it.next();
-                if (available.containsAll(reads(node))) {
+                if (available.containsAll(node.getInputList())) {
                     sorted.add(node);
                     available.addAll(node.getOutputList());
                     it.remove();
@@ -207,7 +177,7 @@ public final class OnnxGraph {
             for (int i = nodes.size() - 1; i >= 0; i--) {
                 if (!keep[i] && nodes.get(i).getOutputList().stream().anyMatch(needed::contains)) {
                     keep[i] = true;
-                    needed.addAll(reads(nodes.get(i)));
+                    needed.addAll(nodes.get(i).getInputList());
                     changed = true;
                 }
             }
@@ -230,7 +200,7 @@ public final class OnnxGraph {
     /** Drops initializers no node reads any more (e.g. dense weights replaced by expert stacks). */
     public void removeUnusedInitializers() {
         Set<String> read = new HashSet<>();
-        graph.getNodeList().forEach(n -> read.addAll(reads(n)));
+        graph.getNodeList().forEach(n -> read.addAll(n.getInputList()));
         graph.getOutputList().forEach(o -> read.add(o.getName()));
         for (int i = graph.getInitializerCount() - 1; i >= 0; i--) {
             if (!read.contains(graph.getInitializer(i).getName())) {
@@ -292,41 +262,6 @@ public final class OnnxGraph {
             node.addAttribute(a);
         }
         graph.addNode(node);
-    }
-
-    /**
-     * An {@code If} node with one float output: {@code thenBranch} / {@code elseBranch} each add their
-     * nodes to a fresh subgraph (given a builder) and return the name of their result; they may read
-     * any name of this graph.
-     */
-    public String ifFloat(String scope, String condition, java.util.function.Function<OnnxGraph, String> thenBranch,
-                          java.util.function.Function<OnnxGraph, String> elseBranch) {
-        String output = scope + "/If_" + (fresh++) + "_output";
-        NodeProto.Builder node = NodeProto.newBuilder().setOpType("If").setName(output + "/If").addInput(condition).addOutput(output);
-        node.addAttribute(AttributeProto.newBuilder().setName("then_branch").setType(AttributeProto.AttributeType.GRAPH)
-                .setG(branch(scope + "/then", thenBranch)));
-        node.addAttribute(AttributeProto.newBuilder().setName("else_branch").setType(AttributeProto.AttributeType.GRAPH)
-                .setG(branch(scope + "/else", elseBranch)));
-        graph.addNode(node);
-        return output;
-    }
-
-    private GraphProto branch(String name, java.util.function.Function<OnnxGraph, String> body) {
-        OnnxGraph sub = new OnnxGraph(ModelProto.newBuilder().setGraph(GraphProto.newBuilder().setName(name)).build(), opset);
-        sub.fresh = fresh;
-        String result = body.apply(sub);
-        fresh = sub.fresh;
-        GraphProto.Builder g = sub.graph;
-        // the branch's initializers move to the outer graph (names are unique), so the branch holds nodes only
-        g.getInitializerList().forEach(t -> {
-            if (initializerIndex(t.getName()) < 0) {
-                graph.addInitializer(t);
-            }
-        });
-        g.clearInitializer();
-        g.addOutput(ValueInfoProto.newBuilder().setName(result)
-                .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE))));
-        return g.build();
     }
 
     public String constant(String name, FloatTensor value) {
