@@ -78,6 +78,22 @@ public abstract class ScimoeRestTestCase extends ESIntegTestCase {
         return List.of(bundlesDir(), brokenBundlesDir());
     }
 
+    /**
+     * Waits until the node's start-up check of its bundles is over (no bundle is {@code validating}) and
+     * returns {@code _scimoe/models}. Waits for a state, asserts nothing about time.
+     */
+    static ObjectPath bundlesChecked() throws Exception {
+        ObjectPath[] models = new ObjectPath[1];
+        assertBusy(() -> {
+            models[0] = json("GET", "/_scimoe/models", null);
+            List<Object> all = models[0].evaluate("models");
+            for (Object m : all) {
+                assertNotEquals("still validating: " + m, "validating", ((Map<?, ?>) m).get("state"));
+            }
+        }, 120, java.util.concurrent.TimeUnit.SECONDS);
+        return models[0];
+    }
+
     // ---- HTTP helpers -------------------------------------------------------------------------
 
     static Response call(String method, String path, String jsonBody) throws IOException {
