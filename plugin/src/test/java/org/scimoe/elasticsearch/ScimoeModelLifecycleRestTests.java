@@ -19,7 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.logging.log4j.core.LogEvent;
+import org.apache.http.client.config.RequestConfig;
 import org.elasticsearch.client.Request;
+import org.elasticsearch.client.RequestOptions;
 import org.elasticsearch.client.Response;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.ResponseListener;
@@ -51,6 +53,10 @@ public class ScimoeModelLifecycleRestTests extends ScimoeRestTestCase {
     private static final Path BUILT_IN = ROOT.resolve("built-in");
     private static final Path CONFIG = ROOT.resolve("config");
     private static final Path OPERATOR = ROOT.resolve("operator");
+
+    /** For requests that run inference or load a model: this machine may be busy, the client's 30 s default is too short. */
+    private static final RequestOptions SLOW = RequestOptions.DEFAULT.toBuilder()
+            .setRequestConfig(RequestConfig.custom().setSocketTimeout(600_000).build()).build();
 
     private static MockLog startLog;
     private static final AtomicInteger overrideLines = new AtomicInteger();
@@ -108,7 +114,7 @@ public class ScimoeModelLifecycleRestTests extends ScimoeRestTestCase {
 
     @Override
     protected List<Path> modelDirs() {
-        return List.of(bundlesDir(), brokenBundlesDir(), OPERATOR);
+        return List.of(servedBundlesDir(), brokenBundlesDir(), OPERATOR);
     }
 
     /** Before anything used them, the report says which bundles are sound and why the others are not. */
@@ -238,6 +244,7 @@ public class ScimoeModelLifecycleRestTests extends ScimoeRestTestCase {
 
         Request big = new Request("POST", "/_scimoe/_embed");
         big.setJsonEntity(toJson(Map.of("texts", texts, "model", "in-flight")));
+        big.setOptions(SLOW);
         CompletableFuture<Response> running = new CompletableFuture<>();
         getRestClient().performRequestAsync(big, new ResponseListener() {
             @Override
@@ -251,12 +258,12 @@ public class ScimoeModelLifecycleRestTests extends ScimoeRestTestCase {
             }
         });
         // Wait until the node is embedding them (or, on a fast machine, already done).
-        assertBusy(() -> assertTrue(running.isDone() || inferenceActive() > 0), 60, TimeUnit.SECONDS);
+        assertBusy(() -> assertTrue(running.isDone() || inferenceActive() > 0), 300, TimeUnit.SECONDS);
 
         DerivedBundles.write("minilm-l6-v2-q", OPERATOR, "in-flight", Map.of("version", "2"));
         assertThat(reloadedModel(reload("in-flight")).get("version"), equalTo("2"));
 
-        ObjectPath answer = ObjectPath.createFromResponse(running.get(120, TimeUnit.SECONDS));
+        ObjectPath answer = ObjectPath.createFromResponse(running.get(600, TimeUnit.SECONDS));
         List<Object> embeddings = answer.evaluate("embeddings");
         assertThat(embeddings.size(), equalTo(texts.size()));
         assertArrayEquals("the running request ended on the old version", oldFirst, vector(answer, 0), 1e-5f);
@@ -267,7 +274,9 @@ public class ScimoeModelLifecycleRestTests extends ScimoeRestTestCase {
     // ---- helpers ----------------------------------------------------------------------------
 
     private static ObjectPath reload(String model) throws IOException {
-        ObjectPath r = json("POST", "/_scimoe/models/" + model + "/_reload", null);
+        Request request = new Request("POST", "/_scimoe/models/" + model + "/_reload");
+        request.setOptions(SLOW);
+        ObjectPath r = ObjectPath.createFromResponse(getRestClient().performRequest(request));
         assertThat(r.evaluate("_nodes.successful"), equalTo(1));
         return r;
     }

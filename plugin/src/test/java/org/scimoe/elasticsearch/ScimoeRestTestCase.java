@@ -36,6 +36,28 @@ public abstract class ScimoeRestTestCase extends ESIntegTestCase {
         return dir.toAbsolutePath();
     }
 
+    /**
+     * The real bundles the tests use (MiniLM fp32 and int8), as links in a folder of their own: every node
+     * checks each of its bundles when it starts, and the other real bundles (bge-small, SB-MoE) would only
+     * add that work to every test node.
+     */
+    static synchronized Path servedBundlesDir() {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir")).resolve("scimoe-served-bundles").toAbsolutePath();
+        try {
+            Files.createDirectories(dir);
+            for (String name : List.of("minilm-l6-v2", "minilm-l6-v2-q")) {
+                Path link = dir.resolve(name);
+                if (Files.exists(link) == false) {
+                    Files.deleteIfExists(link);
+                    Files.createSymbolicLink(link, bundlesDir().resolve(name));
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot link the test bundles under " + dir, e);
+        }
+        return dir;
+    }
+
     /** A directory with {@link BrokenBundle}, next to the test JVM's temp files (under target/). */
     static Path brokenBundlesDir() {
         return BrokenBundle.write(Path.of(System.getProperty("java.io.tmpdir")).resolve("scimoe-test-bundles").toAbsolutePath());
@@ -75,7 +97,7 @@ public abstract class ScimoeRestTestCase extends ESIntegTestCase {
 
     /** The bundle directories the nodes get through {@code scimoe.models.dirs}. */
     protected List<Path> modelDirs() {
-        return List.of(bundlesDir(), brokenBundlesDir());
+        return List.of(servedBundlesDir(), brokenBundlesDir());
     }
 
     /**
@@ -90,7 +112,7 @@ public abstract class ScimoeRestTestCase extends ESIntegTestCase {
             for (Object m : all) {
                 assertNotEquals("still validating: " + m, "validating", ((Map<?, ?>) m).get("state"));
             }
-        }, 120, java.util.concurrent.TimeUnit.SECONDS);
+        }, 300, java.util.concurrent.TimeUnit.SECONDS);
         return models[0];
     }
 
