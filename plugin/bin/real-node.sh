@@ -92,7 +92,7 @@ YML
 
   local started=$SECONDS port="" auth=()
   if [ -n "${REAL_NODE_AUTH:-}" ]; then auth=(-u "$REAL_NODE_AUTH"); fi
-  while [ $((SECONDS - started)) -lt 150 ]; do
+  while [ $((SECONDS - started)) -lt 300 ]; do
     kill -0 "$REAL_NODE_PID" 2> /dev/null || { real_node_log_tail 60; real_node_fail "Elasticsearch exited while starting (log above)"; }
     if [ -z "$port" ] && [ -f "$es/logs/http.ports" ]; then
       port=$(head -1 "$es/logs/http.ports")
@@ -106,7 +106,7 @@ YML
     sleep 1
   done
   real_node_log_tail 60
-  real_node_fail "Elasticsearch did not answer within 150 s"
+  real_node_fail "Elasticsearch did not answer within 300 s"
 }
 
 # Stops the node (the launcher stops its server process; the server's pid file is the fallback) and

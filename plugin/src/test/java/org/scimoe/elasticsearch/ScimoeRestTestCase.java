@@ -1,6 +1,7 @@
 package org.scimoe.elasticsearch;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.elasticsearch.client.Request;
 import org.elasticsearch.client.Response;
 import org.elasticsearch.client.ResponseException;
@@ -53,7 +55,7 @@ public abstract class ScimoeRestTestCase extends ESIntegTestCase {
                 }
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot link the test bundles under " + dir, e);
+            throw new UncheckedIOException("cannot link the test bundles under " + dir, e);
         }
         return dir;
     }
@@ -112,7 +114,7 @@ public abstract class ScimoeRestTestCase extends ESIntegTestCase {
             for (Object m : all) {
                 assertNotEquals("still validating: " + m, "validating", ((Map<?, ?>) m).get("state"));
             }
-        }, 300, java.util.concurrent.TimeUnit.SECONDS);
+        }, 300, TimeUnit.SECONDS);
         return models[0];
     }
 
