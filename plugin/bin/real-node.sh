@@ -6,6 +6,12 @@
 #                                                                         sets REAL_NODE_URL
 #   real_node_stop                                                        (idempotent; call it from a trap)
 #
+# Security: REAL_NODE_SECURITY=true turns xpack security on (default false). Then REAL_NODE_PREPARE names a
+# function that is called with the node's directory after the plugin is installed and before the node
+# starts (to write config/roles.yml and add file-realm users with bin/elasticsearch-users), and
+# REAL_NODE_AUTH=user:password is the user of real_node_call and of the start-up wait; a single call can
+# take another user: REAL_NODE_AUTH=reader:pw real_node_call ..., or none: REAL_NODE_AUTH= real_node_call ...
+#
 # Needs: ES_JAVA_HOME (or JAVA_HOME) = a JDK 21+, curl, unzip (or the JDK's jar). As root, the node runs
 # as uid/gid 65534 (Elasticsearch refuses to run as root) via setpriv; otherwise as the current user.
 
@@ -59,7 +65,7 @@ real_node_start() { # plugin zip, distribution zip, heap, extra settings
 
   # Ports: the node takes the first free one of each range and writes it to logs/http.ports.
   cat >> "$es/config/elasticsearch.yml" <<YML
-xpack.security.enabled: false
+xpack.security.enabled: ${REAL_NODE_SECURITY:-false}
 network.host: 127.0.0.1
 http.port: 19200-19299
 transport.port: 19300-19399
@@ -69,6 +75,9 @@ cluster.routing.allocation.disk.threshold_enabled: false
 $extra
 YML
   printf -- "-Xms%s\n-Xmx%s\n" "$heap" "$heap" > "$es/config/jvm.options.d/heap.options"
+  if [ -n "${REAL_NODE_PREPARE:-}" ]; then
+    "$REAL_NODE_PREPARE" "$es" || real_node_fail "preparing the node ($REAL_NODE_PREPARE)"
+  fi
 
   mkdir -p "$REAL_NODE_WORK/tmp"
   local run=()
@@ -81,14 +90,15 @@ YML
   "${run[@]}" env ES_TMPDIR="$REAL_NODE_WORK/tmp" "$es/bin/elasticsearch" -p "$REAL_NODE_WORK/server.pid" > "$REAL_NODE_LOG" 2>&1 &
   REAL_NODE_PID=$!
 
-  local started=$SECONDS port=""
-  while [ $((SECONDS - started)) -lt 150 ]; do
+  local started=$SECONDS port="" auth=()
+  if [ -n "${REAL_NODE_AUTH:-}" ]; then auth=(-u "$REAL_NODE_AUTH"); fi
+  while [ $((SECONDS - started)) -lt 300 ]; do
     kill -0 "$REAL_NODE_PID" 2> /dev/null || { real_node_log_tail 60; real_node_fail "Elasticsearch exited while starting (log above)"; }
     if [ -z "$port" ] && [ -f "$es/logs/http.ports" ]; then
       port=$(head -1 "$es/logs/http.ports")
       port=${port##*:}
     fi
-    if [ -n "$port" ] && curl -sf "http://127.0.0.1:$port/_cluster/health?wait_for_status=yellow&timeout=1s" > /dev/null 2>&1; then
+    if [ -n "$port" ] && curl -sf "${auth[@]}" "http://127.0.0.1:$port/_cluster/health?wait_for_status=yellow&timeout=1s" > /dev/null 2>&1; then
       REAL_NODE_URL="http://127.0.0.1:$port"
       echo "real node: Elasticsearch up at $REAL_NODE_URL after $((SECONDS - started)) s (work dir $REAL_NODE_WORK)"
       return 0
@@ -96,7 +106,7 @@ YML
     sleep 1
   done
   real_node_log_tail 60
-  real_node_fail "Elasticsearch did not answer within 150 s"
+  real_node_fail "Elasticsearch did not answer within 300 s"
 }
 
 # Stops the node (the launcher stops its server process; the server's pid file is the fallback) and
@@ -137,7 +147,18 @@ real_node_call() { # method path [body|@file] [content-type]
   if [ -n "$body" ]; then
     if [[ "$body" == @* ]]; then args+=(--data-binary "$body"); else args+=(-d "$body"); fi
   fi
+  if [ -n "${REAL_NODE_AUTH:-}" ]; then args+=(-u "$REAL_NODE_AUTH"); fi
   curl "${args[@]}" || real_node_fail "$method $path: no answer from the node"
+}
+
+# Like real_node_call, but prints "HTTP <status> <body>", for checks of the status (401, 403, ...).
+real_node_status() { # method path [body]
+  local method=$1 path=$2 body=${3:-}
+  local args=(-sS -X "$method" -H "Content-Type: application/json" -w 'HTTP %{http_code} ' -o "$REAL_NODE_WORK/answer" "$REAL_NODE_URL$path")
+  if [ -n "$body" ]; then args+=(-d "$body"); fi
+  if [ -n "${REAL_NODE_AUTH:-}" ]; then args+=(-u "$REAL_NODE_AUTH"); fi
+  curl "${args[@]}" || real_node_fail "$method $path: no answer from the node"
+  cat "$REAL_NODE_WORK/answer"
 }
 
 # The demo abstracts (JSONL with "id") as a bulk body with _id = id, one action line per document.

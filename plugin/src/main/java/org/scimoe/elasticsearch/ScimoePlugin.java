@@ -20,17 +20,22 @@ import org.elasticsearch.plugins.SearchPlugin;
 import org.elasticsearch.rest.RestHandler;
 import org.elasticsearch.threadpool.ExecutorBuilder;
 import org.scimoe.elasticsearch.action.EmbedAction;
+import org.scimoe.elasticsearch.action.ModelsReloadAction;
 import org.scimoe.elasticsearch.action.NodesModelsAction;
 import org.scimoe.elasticsearch.action.TransportEmbedAction;
+import org.scimoe.elasticsearch.action.TransportModelsReloadAction;
 import org.scimoe.elasticsearch.action.TransportNodesModelsAction;
 import org.scimoe.elasticsearch.ingest.EmbedProcessor;
 import org.scimoe.elasticsearch.ingest.EmbedProcessorFactory;
+import org.scimoe.elasticsearch.model.BundleSources;
 import org.scimoe.elasticsearch.model.EmbeddingService;
 import org.scimoe.elasticsearch.model.InferencePool;
 import org.scimoe.elasticsearch.model.ModelRegistry;
+import org.scimoe.elasticsearch.model.ModelSource;
 import org.scimoe.elasticsearch.rest.RestEmbedAction;
 import org.scimoe.elasticsearch.rest.RestModelsAction;
 import org.scimoe.elasticsearch.rest.RestNodesModelsAction;
+import org.scimoe.elasticsearch.rest.RestReloadModelAction;
 import org.scimoe.elasticsearch.search.ScimoeQueryVectorBuilder;
 
 /**
@@ -43,25 +48,37 @@ public class ScimoePlugin extends Plugin implements IngestPlugin, SearchPlugin, 
     private final EmbeddingService service;
 
     public ScimoePlugin(Settings settings, Path configPath) {
+        this(settings, configPath, builtInModels());
+    }
+
+    /** @param builtInModels the folder of the bundles that ship with the plugin (tests give their own), or null */
+    protected ScimoePlugin(Settings settings, Path configPath, Path builtInModels) {
         this.settings = settings;
-        ModelRegistry registry = new ModelRegistry(modelRoots(settings, configPath), ScimoeSettings.encoderOptions(settings));
+        ModelRegistry registry = new ModelRegistry(new BundleSources(modelSources(settings, configPath, builtInModels)),
+                ScimoeSettings.encoderOptions(settings));
         this.service = new EmbeddingService(registry, ScimoeSettings.QUERY_CACHE_SIZE.get(settings), ScimoeSettings.MAX_BATCH.get(settings),
                 ScimoeSettings.POOL_SIZE.get(settings), InferencePool.hasQueryPool(settings));
     }
 
-    static List<Path> modelRoots(Settings settings, Path configPath) {
-        List<Path> roots = new ArrayList<>();
-        Path pluginDir = pluginDirectory();
-        if (pluginDir != null) {
-            roots.add(pluginDir.resolve("models"));
+    /** Built-in bundles first; the operator's folders (config, then scimoe.models.dirs) override them. */
+    static List<ModelSource> modelSources(Settings settings, Path configPath, Path builtInModels) {
+        List<ModelSource> sources = new ArrayList<>();
+        if (builtInModels != null) {
+            sources.add(ModelSource.builtIn(builtInModels));
         }
         if (configPath != null) {
-            roots.add(configPath.resolve("scimoe").resolve("models"));
+            sources.add(ModelSource.operator("config/scimoe/models", configPath.resolve("scimoe").resolve("models")));
         }
-        for (String dir : ScimoeSettings.MODEL_DIRS.get(settings)) {
-            roots.add(Path.of(dir));
+        List<String> dirs = ScimoeSettings.MODEL_DIRS.get(settings);
+        for (int i = 0; i < dirs.size(); i++) {
+            sources.add(ModelSource.operator(ScimoeSettings.MODEL_DIRS.getKey() + "[" + i + "]", Path.of(dirs.get(i))));
         }
-        return roots;
+        return sources;
+    }
+
+    private static Path builtInModels() {
+        Path pluginDir = pluginDirectory();
+        return pluginDir == null ? null : pluginDir.resolve("models");
     }
 
     /** The folder the plugin was installed in (the one holding its jar). */
@@ -77,6 +94,9 @@ public class ScimoePlugin extends Plugin implements IngestPlugin, SearchPlugin, 
     @Override
     public Collection<?> createComponents(PluginServices services) {
         service.bind(services.threadPool());
+        // The start-up check opens every bundle (about a second each): on the generic pool, not on the
+        // thread that starts the node, and never on a cluster-state or transport thread.
+        services.threadPool().generic().execute(service.registry()::validateAll);
         return List.of(service);
     }
 
@@ -97,20 +117,22 @@ public class ScimoePlugin extends Plugin implements IngestPlugin, SearchPlugin, 
 
     @Override
     public List<QueryVectorBuilderSpec<?>> getQueryVectorBuilders() {
-        return List.of(new QueryVectorBuilderSpec<>(ScimoeQueryVectorBuilder.NAME, ScimoeQueryVectorBuilder::new,
-                ScimoeQueryVectorBuilder::fromXContent));
+        // Builders parsed or read on this node embed with this node's service (see ScimoeQueryVectorBuilder).
+        return List.of(new QueryVectorBuilderSpec<>(ScimoeQueryVectorBuilder.NAME, in -> new ScimoeQueryVectorBuilder(in, service),
+                (parser, context) -> ScimoeQueryVectorBuilder.fromXContent(parser, service)));
     }
 
     @Override
     public Collection<ActionHandler> getActions() {
         return List.of(new ActionHandler(EmbedAction.INSTANCE, TransportEmbedAction.class),
-                new ActionHandler(NodesModelsAction.INSTANCE, TransportNodesModelsAction.class));
+                new ActionHandler(NodesModelsAction.INSTANCE, TransportNodesModelsAction.class),
+                new ActionHandler(ModelsReloadAction.INSTANCE, TransportModelsReloadAction.class));
     }
 
     @Override
     public Collection<RestHandler> getRestHandlers(RestHandlersServices restHandlersServices, Supplier<DiscoveryNodes> nodesInCluster,
                                                    Predicate<NodeFeature> clusterSupportsFeature) {
-        return List.of(new RestModelsAction(service), new RestNodesModelsAction(), new RestEmbedAction());
+        return List.of(new RestModelsAction(), new RestNodesModelsAction(), new RestEmbedAction(), new RestReloadModelAction());
     }
 
     @Override

@@ -32,7 +32,7 @@ public class ScimoeDomainRoutingRestTests extends ScimoeRestTestCase {
 
     @Override
     protected List<Path> modelDirs() {
-        return List.of(bundlesDir(), RoutedTestBundles.dir());
+        return List.of(servedBundlesDir(), RoutedTestBundles.dir());
     }
 
     private static void pipeline(String name, String model, String domainField) throws IOException {

@@ -1,6 +1,7 @@
 package org.scimoe.elasticsearch;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.elasticsearch.client.Request;
 import org.elasticsearch.client.Response;
 import org.elasticsearch.client.ResponseException;
@@ -34,6 +36,28 @@ public abstract class ScimoeRestTestCase extends ESIntegTestCase {
             throw new IllegalStateException("no bundle minilm-l6-v2 under " + dir.toAbsolutePath() + ": build onnx-models first (bin/test does)");
         }
         return dir.toAbsolutePath();
+    }
+
+    /**
+     * The real bundles the tests use (MiniLM fp32 and int8), as links in a folder of their own: every node
+     * checks each of its bundles when it starts, and the other real bundles (bge-small, SB-MoE) would only
+     * add that work to every test node.
+     */
+    static synchronized Path servedBundlesDir() {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir")).resolve("scimoe-served-bundles").toAbsolutePath();
+        try {
+            Files.createDirectories(dir);
+            for (String name : List.of("minilm-l6-v2", "minilm-l6-v2-q")) {
+                Path link = dir.resolve(name);
+                if (Files.exists(link) == false) {
+                    Files.deleteIfExists(link);
+                    Files.createSymbolicLink(link, bundlesDir().resolve(name));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot link the test bundles under " + dir, e);
+        }
+        return dir;
     }
 
     /** A directory with {@link BrokenBundle}, next to the test JVM's temp files (under target/). */
@@ -75,7 +99,23 @@ public abstract class ScimoeRestTestCase extends ESIntegTestCase {
 
     /** The bundle directories the nodes get through {@code scimoe.models.dirs}. */
     protected List<Path> modelDirs() {
-        return List.of(bundlesDir(), brokenBundlesDir());
+        return List.of(servedBundlesDir(), brokenBundlesDir());
+    }
+
+    /**
+     * Waits until the node's start-up check of its bundles is over (no bundle is {@code validating}) and
+     * returns {@code _scimoe/models}. Waits for a state, asserts nothing about time.
+     */
+    static ObjectPath bundlesChecked() throws Exception {
+        ObjectPath[] models = new ObjectPath[1];
+        assertBusy(() -> {
+            models[0] = json("GET", "/_scimoe/models", null);
+            List<Object> all = models[0].evaluate("models");
+            for (Object m : all) {
+                assertNotEquals("still validating: " + m, "validating", ((Map<?, ?>) m).get("state"));
+            }
+        }, 300, TimeUnit.SECONDS);
+        return models[0];
     }
 
     // ---- HTTP helpers -------------------------------------------------------------------------

@@ -74,6 +74,18 @@ public class ScimoeTwoNodeRestTests extends ScimoeRestTestCase {
             assertThat(one.evaluate("_nodes.total"), equalTo(1));
             Map<String, Object> only = one.evaluate("nodes");
             assertThat(one.evaluate("nodes." + only.keySet().iterator().next() + ".name"), equalTo(nodes[0]));
+
+            // A reload asked of one node reloads the bundle on every node; the other node's searches still work.
+            ObjectPath reload = ObjectPath.createFromResponse(send(ingestNode, "POST", "/_scimoe/models/minilm-l6-v2/_reload", null));
+            assertThat(reload.evaluate("_nodes.successful"), equalTo(2));
+            Map<String, Object> reloaded = reload.evaluate("nodes");
+            for (String id : reloaded.keySet()) {
+                assertThat(reload.evaluate("nodes." + id + ".model.state"), equalTo("loaded"));
+            }
+            ObjectPath again = ObjectPath.createFromResponse(send(searchNode, "POST", "/abstracts/_search", """
+                    {"knn": {"field": "embedding", "k": 3, "num_candidates": 12,
+                       "query_vector_builder": {"scimoe": {"text": "wing aerodynamics in a propeller slipstream"}}}}"""));
+            assertThat(again.evaluate("hits.hits.0._id"), equalTo("cranfield-1"));
         }
     }
 

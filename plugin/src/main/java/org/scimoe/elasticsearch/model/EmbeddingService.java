@@ -99,7 +99,7 @@ public final class EmbeddingService implements AutoCloseable {
         List<Integer> missing = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
             EmbedInput in = inputs.get(i);
-            Embedding cached = queryCache.get(new QueryEmbeddingCache.Key(m.name(), m.version(), in.domain(), in.text()));
+            Embedding cached = queryCache.get(new QueryEmbeddingCache.Key(m.name(), cacheVersion(m), in.domain(), in.text()));
             out.add(cached);
             if (cached == null) {
                 missing.add(i);
@@ -110,11 +110,16 @@ public final class EmbeddingService implements AutoCloseable {
             for (int j = 0; j < missing.size(); j++) {
                 int i = missing.get(j);
                 EmbedInput in = inputs.get(i);
-                queryCache.put(new QueryEmbeddingCache.Key(m.name(), m.version(), in.domain(), in.text()), fresh.get(j));
+                queryCache.put(new QueryEmbeddingCache.Key(m.name(), cacheVersion(m), in.domain(), in.text()), fresh.get(j));
                 out.set(i, fresh.get(j));
             }
         }
         return out;
+    }
+
+    /** A reloaded bundle may keep its version string; its graph's checksum tells the versions apart. */
+    private static String cacheVersion(BundleManifest m) {
+        return m.version() + "@" + m.modelSha256();
     }
 
     @Override

@@ -32,12 +32,18 @@ public final class NodeModelsReport {
         return report;
     }
 
-    private static Map<String, Object> model(ModelStatus status) {
+    /** One bundle's entry of the report. */
+    public static Map<String, Object> model(ModelStatus status) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", status.name());
+        out.put("source", status.source());
+        if (status.overrides() != null) {
+            out.put("overrides", status.overrides());
+        }
         BundleManifest m = status.manifest();
         if (m != null) {
             out.put("version", m.version());
+            out.put("model_sha256", m.modelSha256());
             out.put("dimensions", m.dimensions());
             out.put("max_tokens", m.maxTokens());
             Map<String, Object> routing = new LinkedHashMap<>();
@@ -53,6 +59,9 @@ public final class NodeModelsReport {
         out.put("state", status.state().name().toLowerCase(Locale.ROOT));
         if (status.failure() != null) {
             out.put("failure", status.failure());
+        }
+        if (status.reloadFailure() != null) {
+            out.put("reload_failure", status.reloadFailure());
         }
         if (status.device() != null) {
             out.put("device", status.device());

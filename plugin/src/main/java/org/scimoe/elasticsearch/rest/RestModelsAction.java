@@ -8,17 +8,18 @@ import org.elasticsearch.rest.BaseRestHandler;
 import org.elasticsearch.rest.RestRequest;
 import org.elasticsearch.rest.RestResponse;
 import org.elasticsearch.rest.RestStatus;
-import org.scimoe.elasticsearch.model.EmbeddingService;
-import org.scimoe.elasticsearch.model.NodeModelsReport;
+import org.elasticsearch.rest.action.RestBuilderListener;
+import org.elasticsearch.xcontent.XContentBuilder;
+import org.scimoe.elasticsearch.action.NodesModelsAction;
+import org.scimoe.elasticsearch.action.NodesModelsRequest;
+import org.scimoe.elasticsearch.action.NodesModelsResponse;
 
-/** {@code GET _scimoe/models}: this node's bundles, whether each is loaded or why it failed, and its counters. */
+/**
+ * {@code GET _scimoe/models}: this node's bundles, whether each is ready, loaded or failed (and why),
+ * and its counters. Goes through the nodes action for the local node, so that with security on it needs
+ * the same privilege as {@code _scimoe/_nodes/models} ({@code monitor}) instead of none.
+ */
 public final class RestModelsAction extends BaseRestHandler {
-    private final EmbeddingService service;
-
-    public RestModelsAction(EmbeddingService service) {
-        this.service = service;
-    }
-
     @Override
     public String getName() {
         return "scimoe_models";
@@ -31,7 +32,14 @@ public final class RestModelsAction extends BaseRestHandler {
 
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
-        // Reads in-memory state only (nothing is loaded), so it can answer on the calling thread.
-        return channel -> channel.sendResponse(new RestResponse(RestStatus.OK, channel.newBuilder().map(NodeModelsReport.of(service))));
+        return channel -> client.execute(NodesModelsAction.INSTANCE, new NodesModelsRequest("_local"), new RestBuilderListener<>(channel) {
+            @Override
+            public RestResponse buildResponse(NodesModelsResponse response, XContentBuilder builder) throws Exception {
+                if (response.getNodes().isEmpty()) {
+                    throw response.hasFailures() ? response.failures().get(0) : new IllegalStateException("the local node did not answer");
+                }
+                return new RestResponse(RestStatus.OK, builder.map(response.getNodes().get(0).report()));
+            }
+        });
     }
 }

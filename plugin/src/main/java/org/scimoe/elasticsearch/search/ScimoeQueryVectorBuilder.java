@@ -16,13 +16,19 @@ import org.elasticsearch.xcontent.ConstructingObjectParser;
 import org.elasticsearch.xcontent.ParseField;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentParser;
-import org.scimoe.elasticsearch.action.EmbedAction;
-import org.scimoe.elasticsearch.action.EmbedRequest;
+import org.scimoe.elasticsearch.model.EmbeddingService;
+import org.scimoe.embed.EmbedInput;
 import org.scimoe.embed.Role;
 
 /**
  * {@code knn.query_vector_builder: {"scimoe": {"model": ..., "text": ..., "domain": ...}}}: embeds the
  * query text (as a query) on the coordinating node, so users search with text instead of vectors.
+ * <p>
+ * The embedding is part of the search, so the search's own privileges cover it: the builder calls the
+ * node's {@link EmbeddingService} directly instead of running an action as the user (an action would need
+ * a cluster privilege that a user who may only read an index does not have). Elasticsearch's own
+ * {@code text_embedding} builder behaves the same way, running its inference as an internal user. The
+ * service is the node's own: the plugin hands it to the parser and the stream reader it registers.
  */
 public final class ScimoeQueryVectorBuilder implements QueryVectorBuilder {
     public static final String NAME = "scimoe";
@@ -31,8 +37,8 @@ public final class ScimoeQueryVectorBuilder implements QueryVectorBuilder {
     private static final ParseField TEXT = new ParseField("text");
     private static final ParseField DOMAIN = new ParseField("domain");
 
-    private static final ConstructingObjectParser<ScimoeQueryVectorBuilder, Void> PARSER = new ConstructingObjectParser<>(NAME,
-            args -> new ScimoeQueryVectorBuilder((String) args[0], (String) args[1], (String) args[2]));
+    private static final ConstructingObjectParser<ScimoeQueryVectorBuilder, EmbeddingService> PARSER = new ConstructingObjectParser<>(NAME,
+            false, (args, service) -> new ScimoeQueryVectorBuilder((String) args[0], (String) args[1], (String) args[2], service));
 
     static {
         PARSER.declareString(optionalConstructorArg(), MODEL);
@@ -43,22 +49,29 @@ public final class ScimoeQueryVectorBuilder implements QueryVectorBuilder {
     private final String model;
     private final String text;
     private final String domain;
+    /** The node's embedding service; null in a builder made outside a node (it then cannot build a vector). */
+    private final EmbeddingService service;
 
     public ScimoeQueryVectorBuilder(String model, String text, String domain) {
+        this(model, text, domain, null);
+    }
+
+    public ScimoeQueryVectorBuilder(String model, String text, String domain, EmbeddingService service) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("[" + NAME + "] query_vector_builder: text is missing or empty");
         }
         this.model = model;
         this.text = text;
         this.domain = domain;
+        this.service = service;
     }
 
-    public ScimoeQueryVectorBuilder(StreamInput in) throws IOException {
-        this(in.readOptionalString(), in.readString(), in.readOptionalString());
+    public ScimoeQueryVectorBuilder(StreamInput in, EmbeddingService service) throws IOException {
+        this(in.readOptionalString(), in.readString(), in.readOptionalString(), service);
     }
 
-    public static ScimoeQueryVectorBuilder fromXContent(XContentParser parser, Void context) {
-        return PARSER.apply(parser, context);
+    public static ScimoeQueryVectorBuilder fromXContent(XContentParser parser, EmbeddingService service) {
+        return PARSER.apply(parser, service);
     }
 
     @Override
@@ -94,9 +107,12 @@ public final class ScimoeQueryVectorBuilder implements QueryVectorBuilder {
 
     @Override
     public void buildVector(Client client, ActionListener<float[]> listener) {
-        // Runs during the search's rewrite on the coordinating node; the action forks to the inference pool.
-        client.execute(EmbedAction.INSTANCE, new EmbedRequest(model, List.of(text), domain, Role.QUERY),
-                listener.map(response -> response.embeddings().get(0).vector()));
+        // Runs during the search's rewrite on the coordinating node; the service forks to the plugin's query pool.
+        if (service == null) {
+            listener.onFailure(new IllegalStateException("[" + NAME + "] query_vector_builder was not made by a node with the plugin"));
+            return;
+        }
+        service.embed(model, List.of(new EmbedInput(text, domain)), Role.QUERY, listener.map(embeddings -> embeddings.get(0).vector()));
     }
 
     public String model() {
