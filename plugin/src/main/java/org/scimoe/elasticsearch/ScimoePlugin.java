@@ -45,8 +45,7 @@ public class ScimoePlugin extends Plugin implements IngestPlugin, SearchPlugin, 
     public ScimoePlugin(Settings settings, Path configPath) {
         this.settings = settings;
         ModelRegistry registry = new ModelRegistry(modelRoots(settings, configPath), ScimoeSettings.encoderOptions(settings));
-        this.service = new EmbeddingService(registry, ScimoeSettings.QUERY_CACHE_SIZE.get(settings), ScimoeSettings.MAX_BATCH.get(settings),
-                ScimoeSettings.POOL_SIZE.get(settings), InferencePool.hasQueryPool(settings));
+        this.service = new EmbeddingService(registry, settings);
     }
 
     static List<Path> modelRoots(Settings settings, Path configPath) {
