@@ -2,6 +2,8 @@ package org.scimoe.elasticsearch.model;
 
 import java.util.List;
 import java.util.concurrent.Executor;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.apache.lucene.util.SetOnce;
 import org.elasticsearch.ElasticsearchTimeoutException;
 import org.elasticsearch.action.ActionListener;
@@ -25,6 +27,8 @@ import org.scimoe.embed.Role;
  * {@link QueryEmbeddingCache} is answered on the calling thread, without queueing behind inference.
  */
 public final class EmbeddingService implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(EmbeddingService.class);
+    private static final long CLOSE_WAIT_MILLIS = 60_000;
     private final ModelRegistry registry;
     private final QueryEmbeddingCache queryCache;
     private final TextBatcher documents;
@@ -140,8 +144,15 @@ public final class EmbeddingService implements AutoCloseable {
         return pool == null ? listener : ContextPreservingActionListener.wrapPreservingContext(listener, pool.getThreadContext());
     }
 
+    /** Stops taking texts and lets the running batches finish before the encoders are closed. */
     @Override
     public void close() {
-        registry.close();
+        boolean idle = documents.close(CLOSE_WAIT_MILLIS) & queries.close(CLOSE_WAIT_MILLIS);
+        if (idle) {
+            registry.close();
+        } else {
+            // An inference still runs: closing its session would crash the node; the process exit frees it.
+            LOG.warn("scimoe: an inference batch was still running after {} ms; model sessions left open at shutdown", CLOSE_WAIT_MILLIS);
+        }
     }
 }

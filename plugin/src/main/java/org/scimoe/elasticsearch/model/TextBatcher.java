@@ -85,6 +85,7 @@ public final class TextBatcher {
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicInteger drainers = new AtomicInteger();
     private final Object batchFull = new Object();
+    private volatile boolean closed;
 
     public TextBatcher(ModelRegistry registry, Supplier<Executor> executor, Config config) {
         this.registry = registry;
@@ -94,6 +95,10 @@ public final class TextBatcher {
 
     /** Queues one text, or answers its listener with a rejection at once when the queue is full. */
     public Ticket submit(String model, EmbedInput input, ActionListener<Embedding> listener) {
+        if (closed) {
+            listener.onFailure(new EsRejectedExecutionException("scimoe: queue [" + config.queue() + "] is closed (node shutting down)", true));
+            return DONE;
+        }
         if (waiting.incrementAndGet() > config.capacity()) {
             waiting.decrementAndGet();
             listener.onFailure(rejection());
@@ -146,6 +151,10 @@ public final class TextBatcher {
      */
     private void drain() {
         try {
+            if (closed) {
+                failAll(new EsRejectedExecutionException("scimoe: queue [" + config.queue() + "] is closed (node shutting down)", true));
+                return;
+            }
             awaitCompany();
             List<Pending> batch = poll();
             if (batch.isEmpty() == false) {
@@ -233,6 +242,26 @@ public final class TextBatcher {
         for (int i = 0; i < good.size(); i++) {
             good.get(i).listener.onResponse(vectors.get(i));
         }
+    }
+
+    /**
+     * Refuses new texts, fails the queued ones, and waits at most {@code timeoutMillis} for a batch still
+     * running. Returns whether none runs any more: only then may the encoders be closed (closing a session
+     * under a running inference crashes the process in native code).
+     */
+    public boolean close(long timeoutMillis) {
+        closed = true;
+        failAll(new EsRejectedExecutionException("scimoe: queue [" + config.queue() + "] is closed (node shutting down)", true));
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (drainers.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return drainers.get() == 0;
     }
 
     private void failAll(Exception e) {

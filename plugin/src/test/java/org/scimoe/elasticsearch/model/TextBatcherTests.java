@@ -187,6 +187,23 @@ public class TextBatcherTests extends ESTestCase {
         }
     }
 
+    /** Closing (node shutdown) fails queued texts, refuses new ones, and says whether a batch may still be running. */
+    public void testCloseFailsQueuedTextsAndWaitsForTheRunningBatch() throws Exception {
+        try (ModelRegistry registry = registry()) {
+            ManualExecutor pool = new ManualExecutor();
+            TextBatcher batcher = new TextBatcher(registry, () -> pool, documents(10, 32));
+            Answer queued = new Answer(), late = new Answer();
+            batcher.submit(null, EmbedInput.of("queued when the node stops"), queued);
+            assertFalse("a drainer was handed to the pool and has not finished", batcher.close(0));
+            assertThat(queued.failure.getMessage(), containsString("queue [scimoe_inference] is closed"));
+            batcher.submit(null, EmbedInput.of("too late"), late);
+            assertThat(late.failure, instanceOf(EsRejectedExecutionException.class));
+            pool.runAll();
+            assertTrue("nothing runs any more", batcher.close(0));
+            assertTrue("no model was even loaded", registry.status().stream().allMatch(m -> m.state() == ModelStatus.State.NOT_LOADED));
+        }
+    }
+
     static TextBatcher.Config documents(int capacity, int maxBatch) {
         return new TextBatcher.Config(Role.DOCUMENT, "scimoe_inference", "scimoe.inference.queue_size", capacity, maxBatch, 1, 0);
     }
