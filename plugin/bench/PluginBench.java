@@ -43,7 +43,8 @@ import org.scimoe.runtime.DeviceRequest;
  *       embedded-Lucene evaluation (RetrievalEvaluator, kNN) in this JVM.</li>
  * </ol>
  * Usage: java -cp ... PluginBench.java all|loaded URL BUNDLES_DIR COLLECTION_DIR ROUNDS BULK_SIZE QUERY_DIR...
- * ("loaded": only text kNN latency while a bulk load runs, {@link LoadedQueryBench}).
+ * ("loaded": only text kNN latency while a bulk load runs, {@link LoadedQueryBench}; "load" with URL "before,after":
+ * {@link ConcurrentQueryBench} and {@link OverloadBench} on two nodes).
  */
 public class PluginBench {
     static final String MODEL = "minilm-l6-v2";
@@ -53,7 +54,7 @@ public class PluginBench {
     public static void main(String[] args) throws Exception {
         String mode = args[0];
         args = Arrays.copyOfRange(args, 1, args.length);
-        Es es = new Es(args[0]);
+        Es es = new Es(args[0].split(",")[0]);
         Path bundles = Path.of(args[1]);
         BeirCollection collection = BeirCollection.load(Path.of(args[2]));
         int rounds = Integer.parseInt(args[3]);
@@ -67,6 +68,20 @@ public class PluginBench {
                 collection.name(), collection.corpus().size(), queryTexts.size(), rounds, bulkSize, BATCH);
         if (mode.equals("loaded")) {
             new LoadedQueryBench(es, collection.corpus(), bulkSize).run(queryTexts);
+            return;
+        }
+        if (mode.equals("load")) {
+            // Two nodes, URL "before,after": concurrent text kNN clients interleaved, then overload one node after the other.
+            String[] urls = args[0].split(",");
+            Es before = new Es(urls[0]), after = new Es(urls[1]);
+            new ConcurrentQueryBench(List.of(before, after), List.of("before", "after"), collection.corpus(), queryTexts)
+                    .run(rounds, new int[] {1, 8, 32}, Double.parseDouble(System.getProperty("bench.seconds", "10")));
+            OverloadBench overload = new OverloadBench(collection.corpus(), 32, bulkSize,
+                    Double.parseDouble(System.getProperty("bench.send.seconds", "60")),
+                    Double.parseDouble(System.getProperty("bench.timeout.seconds", "60")));
+            // Bounded first: the unbounded node keeps embedding its backlog long after its clients are gone.
+            overload.run(after, "with the bound");
+            overload.run(before, "without the bound");
             return;
         }
         try (OnnxEncoder encoder = OnnxEncoder.load(bundle, EncoderOptions.DEFAULTS.withDevice(DeviceRequest.CPU))) {
@@ -85,6 +100,10 @@ final class Es {
 
     Es(String url) {
         this.url = url;
+    }
+
+    String url() {
+        return url;
     }
 
     JsonNode call(String method, String path, String body, String contentType) throws IOException, InterruptedException {
@@ -511,6 +530,281 @@ final class LoadedQueryBench {
         JsonNode r = es.call("POST", "/" + index + "/_bulk?pipeline=bench", body.toString(), "application/x-ndjson");
         if (r.get("errors").asBoolean()) {
             throw new IllegalStateException("bulk errors: " + r.toString().substring(0, 800));
+        }
+    }
+}
+
+/**
+ * Concurrent text kNN clients (1, 8, 32) on two nodes, interleaved round by round (alternating which node
+ * goes first) so both see the same machine: queries/s and p50/p99 latency per node and client count. Every
+ * query text is new (the collection's queries, then numbered variants of them), so no cache answers.
+ */
+final class ConcurrentQueryBench {
+    private final List<Es> nodes;
+    private final List<String> labels;
+    private final List<AbstractDoc> docs;
+    private final List<String> texts;
+    private final java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong();
+
+    ConcurrentQueryBench(List<Es> nodes, List<String> labels, List<AbstractDoc> docs, List<String> texts) {
+        this.nodes = nodes;
+        this.labels = labels;
+        this.docs = docs;
+        this.texts = texts;
+    }
+
+    /** The k-th query text of the run: never the same twice. */
+    private String text(long k) {
+        String base = texts.get((int) (k % texts.size()));
+        long variant = k / texts.size();
+        return variant == 0 ? base : base + " (" + variant + ")";
+    }
+
+    record Round(double queriesPerSecond, List<Double> latencies) {}
+
+    void run(int rounds, int[] clientCounts, double seconds) throws Exception {
+        for (Es es : nodes) {
+            es.call("PUT", "/_ingest/pipeline/bench", """
+                    {"processors": [{"scimoe_embed": {"field": ["title", "text"], "target_field": "embedding"}}]}""");
+            es.deleteIndex("qbench");
+            es.createIndex("qbench");
+            for (int from = 0; from < 200; from += 50) {
+                StringBuilder body = new StringBuilder();
+                for (AbstractDoc d : docs.subList(from, from + 50)) {
+                    body.append(Es.json(Map.of("index", Map.of("_id", d.id())))).append('\n')
+                            .append(Es.json(Map.of("title", d.title() == null ? "" : d.title(), "text", d.text()))).append('\n');
+                }
+                es.call("POST", "/qbench/_bulk?pipeline=bench", body.toString(), "application/x-ndjson");
+            }
+            es.call("POST", "/qbench/_refresh", null);
+            measure(es, 8, 3); // warm-up: model loaded, JIT, connections
+        }
+        System.out.printf(Locale.ROOT, "CONCURRENCY %d rounds of %.0f s per node and client count, interleaved%n", rounds, seconds);
+        Map<String, List<Round>> results = new java.util.LinkedHashMap<>();
+        for (int clients : clientCounts) {
+            for (int r = 0; r < rounds; r++) {
+                for (int i = 0; i < nodes.size(); i++) {
+                    int n = (i + r) % nodes.size(); // alternate which node goes first
+                    Round round = measure(nodes.get(n), clients, seconds);
+                    results.computeIfAbsent(labels.get(n) + " " + clients, k -> new ArrayList<>()).add(round);
+                    System.out.printf(Locale.ROOT, "  %s, %d clients, round %d: %.1f queries/s, p50 %.1f ms, p99 %.1f ms%n", labels.get(n),
+                            clients, r + 1, round.queriesPerSecond(), Stats.median(round.latencies()), Stats.percentile(round.latencies(), 99));
+                }
+            }
+        }
+        for (String label : labels) {
+            double one = Stats.median(results.get(label + " " + clientCounts[0]).stream().map(Round::queriesPerSecond).toList());
+            for (int clients : clientCounts) {
+                List<Round> rs = results.get(label + " " + clients);
+                List<Double> all = rs.stream().flatMap(x -> x.latencies().stream()).toList();
+                double qps = Stats.median(rs.stream().map(Round::queriesPerSecond).toList());
+                System.out.printf(Locale.ROOT, "CONCURRENCY %s: %d clients: %.1f queries/s (median of rounds; %.2fx 1 client) | p50 %.1f ms | p99 %.1f ms | %d queries%n",
+                        label, clients, qps, qps / one, Stats.median(all), Stats.percentile(all, 99), all.size());
+            }
+        }
+    }
+
+    /** {@code clients} threads search one new text after the other for {@code seconds}; queries/s over the whole window. */
+    private Round measure(Es es, int clients, double seconds) throws Exception {
+        List<Double> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            Thread t = new Thread(() -> {
+                try {
+                    while (System.nanoTime() < end) {
+                        String q = text(next.getAndIncrement());
+                        long t0 = System.nanoTime();
+                        es.call("POST", "/qbench/_search", Es.json(Map.of("size", 10, "_source", false, "knn", Map.of("field", "embedding",
+                                "k", 10, "num_candidates", 100, "query_vector_builder", Map.of("scimoe", Map.of("text", q))))));
+                        latencies.add(QueryBench.ms(t0));
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        return new Round(latencies.size() / elapsed, new ArrayList<>(latencies));
+    }
+}
+
+/**
+ * Overload: {@code clients} clients send bulks of {@code bulkSize} documents through the pipeline for
+ * {@code sendSeconds}, each waiting at most {@code timeoutSeconds} for an answer (then it gives up on that
+ * request, as a client with a timeout does). A client whose documents were refused with 429 retries just
+ * those after a back-off (0.5 s, doubling, at most 8 s), as Elasticsearch's bulk helpers do. Then: how long
+ * the node kept embedding after the last client was gone, and documents acknowledged (201) vs indexed.
+ */
+final class OverloadBench {
+    private final List<AbstractDoc> docs;
+    private final int clients;
+    private final int bulkSize;
+    private final double sendSeconds;
+    private final double timeoutSeconds;
+
+    OverloadBench(List<AbstractDoc> docs, int clients, int bulkSize, double sendSeconds, double timeoutSeconds) {
+        this.docs = docs;
+        this.clients = clients;
+        this.bulkSize = bulkSize;
+        this.sendSeconds = sendSeconds;
+        this.timeoutSeconds = timeoutSeconds;
+    }
+
+    void run(Es es, String label) throws Exception {
+        es.call("PUT", "/_ingest/pipeline/overload", """
+                {"processors": [{"scimoe_embed": {"field": ["title", "text"], "target_field": "embedding"}}]}""");
+        es.deleteIndex("overload");
+        es.createIndex("overload");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        List<Double> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong(), timedOut = new java.util.concurrent.atomic.AtomicLong(),
+                rejectedDocs = new java.util.concurrent.atomic.AtomicLong(), requestsWith429 = new java.util.concurrent.atomic.AtomicLong(),
+                otherErrors = new java.util.concurrent.atomic.AtomicLong();
+        java.util.Set<String> acknowledged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicReference<String> firstRejection = new java.util.concurrent.atomic.AtomicReference<>();
+        long start = System.nanoTime();
+        long sendEnd = start + (long) (sendSeconds * 1e9);
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            Thread t = new Thread(() -> {
+                int bulkNo = 0;
+                while (System.nanoTime() < sendEnd) {
+                    // One bulk: its documents (new ids), retried until all are acknowledged or the send window ends.
+                    Map<String, AbstractDoc> pending = new java.util.LinkedHashMap<>();
+                    for (int i = 0; i < bulkSize; i++) {
+                        pending.put(client + "-" + bulkNo + "-" + i, docs.get((client * 7919 + bulkNo * bulkSize + i) % docs.size()));
+                    }
+                    bulkNo++;
+                    long backoffMs = 500;
+                    while (pending.isEmpty() == false && System.nanoTime() < sendEnd) {
+                        StringBuilder body = new StringBuilder();
+                        pending.forEach((id, d) -> body.append(Es.json(Map.of("index", Map.of("_id", id)))).append('\n')
+                                .append(Es.json(Map.of("title", d.title() == null ? "" : d.title(), "text", d.text()))).append('\n'));
+                        requests.incrementAndGet();
+                        long t0 = System.nanoTime();
+                        JsonNode r;
+                        try {
+                            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(es.url() + "/overload/_bulk?pipeline=overload"))
+                                    .timeout(Duration.ofMillis((long) (timeoutSeconds * 1000))).header("Content-Type", "application/x-ndjson")
+                                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+                            latencies.add(QueryBench.ms(t0));
+                            if (response.statusCode() == 429) {
+                                requestsWith429.incrementAndGet();
+                                sleep(backoffMs);
+                                backoffMs = Math.min(8000, backoffMs * 2);
+                                continue;
+                            }
+                            r = Es.JSON.readTree(response.body());
+                        } catch (java.net.http.HttpTimeoutException e) {
+                            timedOut.incrementAndGet(); // the client gives up on this request; its documents' fate is unknown to it
+                            pending.clear();
+                            continue;
+                        } catch (Exception e) {
+                            otherErrors.incrementAndGet();
+                            pending.clear();
+                            continue;
+                        }
+                        boolean any429 = false;
+                        for (JsonNode item : r.get("items")) {
+                            JsonNode index = item.get("index");
+                            int status = index.get("status").asInt();
+                            String id = index.get("_id").asText();
+                            if (status == 201 || status == 200) {
+                                acknowledged.add(id);
+                                pending.remove(id);
+                            } else if (status == 429) {
+                                any429 = true;
+                                rejectedDocs.incrementAndGet();
+                                firstRejection.compareAndSet(null, index.at("/error/reason").asText());
+                            } else {
+                                otherErrors.incrementAndGet();
+                                pending.remove(id);
+                            }
+                        }
+                        if (any429) {
+                            requestsWith429.incrementAndGet();
+                            sleep(backoffMs);
+                            backoffMs = Math.min(8000, backoffMs * 2);
+                        }
+                    }
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        double clientsGone = (System.nanoTime() - start) / 1e9;
+        // The node may still be embedding documents whose requests the clients gave up on: while documents wait, a batch
+        // runs on scimoe_inference (a text counter can stand still for seconds during one long batch; the pool cannot).
+        long drainCap = System.nanoTime() + (long) (Double.parseDouble(System.getProperty("bench.drain.seconds", "120")) * 1e9);
+        long idleSince = 0;
+        while (System.nanoTime() < drainCap) {
+            if (inferenceBusy(es)) {
+                idleSince = 0;
+            } else if (idleSince == 0) {
+                idleSince = System.nanoTime();
+            } else if (System.nanoTime() - idleSince > 1e9) {
+                break; // idle in every poll for a second
+            }
+            Thread.sleep(200);
+        }
+        boolean stillBusy = idleSince == 0 || System.nanoTime() >= drainCap;
+        double busyAfter = Math.max(0, ((stillBusy ? System.nanoTime() : idleSince) - start) / 1e9 - clientsGone);
+        es.call("POST", "/overload/_refresh", null);
+        long indexed = es.call("GET", "/overload/_count", null).get("count").asLong();
+        long missing = 0;
+        List<String> ids = new ArrayList<>(acknowledged);
+        for (int from = 0; from < ids.size(); from += 1000) {
+            JsonNode found = es.call("POST", "/overload/_mget?_source=false", Es.json(Map.of("ids", ids.subList(from, Math.min(ids.size(), from + 1000)))));
+            for (JsonNode d : found.get("docs")) {
+                if (d.get("found").asBoolean() == false) {
+                    missing++;
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "OVERLOAD %s: %d clients x bulks of %d for %.0f s (client timeout %.0f s): %d requests, %d timed out at the client, "
+                        + "%d with 429s (%d documents refused, retried after back-off), %d other errors | latency of the answered requests p50 %.1f s, p99 %.1f s | "
+                        + "documents acknowledged %d, indexed %d, acknowledged but missing %d | clients done after %.0f s, node kept embedding %.0f s more%s%n",
+                label, clients, bulkSize, sendSeconds, timeoutSeconds, requests.get(), timedOut.get(), requestsWith429.get(), rejectedDocs.get(),
+                otherErrors.get(), latencies.isEmpty() ? 0 : Stats.median(latencies) / 1000, latencies.isEmpty() ? 0 : Stats.percentile(latencies, 99) / 1000,
+                acknowledged.size(), indexed, missing, clientsGone, busyAfter, stillBusy ? " and was still embedding when the bench stopped waiting" : "");
+        if (firstRejection.get() != null) {
+            System.out.println("OVERLOAD " + label + ": a refused document's reason: " + firstRejection.get());
+        }
+        es.deleteIndex("overload");
+    }
+
+    private static boolean inferenceBusy(Es es) throws Exception {
+        JsonNode nodes = es.call("GET", "/_nodes/stats/thread_pool/" + "scimoe_inference", null).get("nodes");
+        JsonNode pool = nodes.elements().next().at("/thread_pool/scimoe_inference");
+        return pool.get("active").asInt() > 0 || pool.get("queue").asInt() > 0;
+    }
+
+    private static long embeddedTexts(Es es) throws Exception {
+        long texts = 0;
+        for (JsonNode m : es.call("GET", "/_scimoe/models", null).get("models")) {
+            if (m.has("stats") && m.get("stats").has("texts")) {
+                texts += m.get("stats").get("texts").asLong();
+            }
+        }
+        return texts;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -56,8 +56,7 @@ public class ScimoePlugin extends Plugin implements IngestPlugin, SearchPlugin, 
         this.settings = settings;
         ModelRegistry registry = new ModelRegistry(new BundleSources(modelSources(settings, configPath, builtInModels)),
                 ScimoeSettings.encoderOptions(settings));
-        this.service = new EmbeddingService(registry, ScimoeSettings.QUERY_CACHE_SIZE.get(settings), ScimoeSettings.MAX_BATCH.get(settings),
-                ScimoeSettings.POOL_SIZE.get(settings), InferencePool.hasQueryPool(settings));
+        this.service = new EmbeddingService(registry, settings);
     }
 
     /** Built-in bundles first; the operator's folders (config, then scimoe.models.dirs) override them. */

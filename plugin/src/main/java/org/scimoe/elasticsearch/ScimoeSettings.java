@@ -5,6 +5,7 @@ import java.util.function.Function;
 import org.elasticsearch.common.settings.Setting;
 import org.elasticsearch.common.settings.Setting.Property;
 import org.elasticsearch.common.settings.Settings;
+import org.elasticsearch.core.TimeValue;
 import org.scimoe.embed.EncoderOptions;
 import org.scimoe.runtime.DeviceRequest;
 
@@ -42,8 +43,39 @@ public final class ScimoeSettings {
     /** How many query embeddings the query cache keeps. */
     public static final Setting<Integer> QUERY_CACHE_SIZE = Setting.intSetting("scimoe.query_cache.size", 10_000, 0, Property.NodeScope);
 
+    // ---- load: bounded queues, query micro-batches, query timeout (issue 10, sections 1 and 2) ----
+
+    /**
+     * Most documents waiting for inference on this node; more are refused with 429 at once. About a minute of
+     * work for abstracts on 2 cores: a client learns of overload instead of waiting minutes for an answer.
+     */
+    public static final Setting<Integer> INFERENCE_QUEUE_SIZE = Setting.intSetting("scimoe.inference.queue_size", 1000, 1,
+            Property.NodeScope);
+
+    /** Most query texts waiting for inference (searches, {@code _embed} with role query); more are refused with 429. */
+    public static final Setting<Integer> QUERY_QUEUE_SIZE = Setting.intSetting("scimoe.query.queue_size", 1000, 1, Property.NodeScope);
+
+    /** Most query texts embedded in one micro-batch; 1: every query text alone. */
+    public static final Setting<Integer> QUERY_MAX_BATCH = Setting.intSetting("scimoe.query.batch.max_size", 32, 1, 1024,
+            Property.NodeScope);
+
+    /** How long a query text may wait for others to share its micro-batch (only while fewer than a full batch wait). */
+    public static final Setting<TimeValue> QUERY_BATCH_WAIT = Setting.timeSetting("scimoe.query.batch.wait", TimeValue.timeValueMillis(2),
+            TimeValue.ZERO, TimeValue.timeValueSeconds(1), Property.NodeScope);
+
+    /** The longest a search waits for its query embedding (queue + inference); then it fails with 429 naming this setting. */
+    public static final Setting<TimeValue> QUERY_TIMEOUT = Setting.timeSetting("scimoe.query.timeout", TimeValue.timeValueSeconds(30),
+            TimeValue.timeValueMillis(1), Property.NodeScope);
+
+    private static List<Setting<?>> loadSettings() {
+        return List.of(INFERENCE_QUEUE_SIZE, QUERY_QUEUE_SIZE, QUERY_MAX_BATCH, QUERY_BATCH_WAIT, QUERY_TIMEOUT);
+    }
+
     public static List<Setting<?>> all() {
-        return List.of(DEVICE, THREADS, TOKEN_BUDGET, MAX_BATCH, POOL_SIZE, QUERY_POOL_SIZE, MODEL_DIRS, QUERY_CACHE_SIZE);
+        List<Setting<?>> all = new java.util.ArrayList<>(List.of(DEVICE, THREADS, TOKEN_BUDGET, MAX_BATCH, POOL_SIZE, QUERY_POOL_SIZE,
+                MODEL_DIRS, QUERY_CACHE_SIZE));
+        all.addAll(loadSettings());
+        return all;
     }
 
     public static EncoderOptions encoderOptions(Settings settings) {

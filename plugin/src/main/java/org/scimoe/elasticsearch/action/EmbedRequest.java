@@ -1,10 +1,14 @@
 package org.scimoe.elasticsearch.action;
 
 import java.util.List;
+import java.util.Map;
 import org.elasticsearch.action.ActionRequest;
 import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.support.TransportAction;
 import org.elasticsearch.common.io.stream.StreamOutput;
+import org.elasticsearch.tasks.CancellableTask;
+import org.elasticsearch.tasks.Task;
+import org.elasticsearch.tasks.TaskId;
 import org.scimoe.embed.Role;
 
 /** Texts to embed with one model, one optional domain, as queries or documents. Local to the node. */
@@ -49,6 +53,12 @@ public final class EmbedRequest extends ActionRequest {
             e.addValidationError("role: must be query or document");
         }
         return e;
+    }
+
+    /** Cancellable: a cancelled request (its HTTP client gone, or _tasks/_cancel) drops its texts still queued. */
+    @Override
+    public Task createTask(long id, String type, String action, TaskId parentTaskId, Map<String, String> headers) {
+        return new CancellableTask(id, type, action, "scimoe embed " + texts.size() + " text(s), role " + role, parentTaskId, headers);
     }
 
     @Override

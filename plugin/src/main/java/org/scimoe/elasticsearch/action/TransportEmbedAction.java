@@ -6,6 +6,7 @@ import org.elasticsearch.action.support.ActionFilters;
 import org.elasticsearch.action.support.TransportAction;
 import org.elasticsearch.common.util.concurrent.EsExecutors;
 import org.elasticsearch.injection.guice.Inject;
+import org.elasticsearch.tasks.CancellableTask;
 import org.elasticsearch.tasks.Task;
 import org.elasticsearch.transport.TransportService;
 import org.scimoe.elasticsearch.model.EmbeddingService;
@@ -24,7 +25,8 @@ public final class TransportEmbedAction extends TransportAction<EmbedRequest, Em
     @Override
     protected void doExecute(Task task, EmbedRequest request, ActionListener<EmbedResponse> listener) {
         List<EmbedInput> inputs = request.texts().stream().map(t -> new EmbedInput(t, request.domain())).toList();
-        service.embed(request.model(), inputs, request.role(), listener.delegateFailureAndWrap((l, embeddings) -> {
+        CancellableTask cancellable = task instanceof CancellableTask c ? c : null;
+        service.embed(request.model(), inputs, request.role(), cancellable, listener.delegateFailureAndWrap((l, embeddings) -> {
             int dims = embeddings.isEmpty() ? 0 : embeddings.get(0).vector().length;
             l.onResponse(new EmbedResponse(service.registry().resolveName(request.model()), dims, embeddings));
         }));

@@ -2,6 +2,7 @@ package org.scimoe.elasticsearch.model;
 
 import org.elasticsearch.ElasticsearchException;
 import org.elasticsearch.ElasticsearchStatusException;
+import org.elasticsearch.common.util.concurrent.EsRejectedExecutionException;
 import org.elasticsearch.rest.RestStatus;
 import org.scimoe.bundle.BundleException;
 import org.scimoe.embed.InvalidInputException;
@@ -11,8 +12,8 @@ public final class EmbedErrors {
     private EmbedErrors() {}
 
     public static Exception toElasticsearch(Throwable t) {
-        if (t instanceof ElasticsearchException e) {
-            return e;
+        if (t instanceof ElasticsearchException || t instanceof EsRejectedExecutionException) {
+            return (Exception) t; // already says its status (a full queue: 429)
         }
         if (t instanceof InvalidInputException || t instanceof BundleException || t instanceof IllegalArgumentException) {
             // The caller's input or the model name is wrong: 400, the message says which field and why.

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.elasticsearch.client.internal.node.NodeClient;
 import org.elasticsearch.rest.BaseRestHandler;
 import org.elasticsearch.rest.RestRequest;
+import org.elasticsearch.rest.action.RestCancellableNodeClient;
 import org.elasticsearch.rest.action.RestToXContentListener;
 import org.elasticsearch.xcontent.XContentParser;
 import org.scimoe.elasticsearch.action.EmbedAction;
@@ -32,7 +33,9 @@ public final class RestEmbedAction extends BaseRestHandler {
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
         EmbedRequest embed = parse(request);
-        return channel -> client.execute(EmbedAction.INSTANCE, embed, new RestToXContentListener<>(channel));
+        // A client that hangs up cancels the request, and its texts still queued are dropped.
+        return channel -> new RestCancellableNodeClient(client, request.getHttpChannel()).execute(EmbedAction.INSTANCE, embed,
+                new RestToXContentListener<>(channel));
     }
 
     static EmbedRequest parse(RestRequest request) throws IOException {

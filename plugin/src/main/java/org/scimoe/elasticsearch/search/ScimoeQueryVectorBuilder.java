@@ -112,7 +112,8 @@ public final class ScimoeQueryVectorBuilder implements QueryVectorBuilder {
             listener.onFailure(new IllegalStateException("[" + NAME + "] query_vector_builder was not made by a node with the plugin"));
             return;
         }
-        service.embed(model, List.of(new EmbedInput(text, domain)), Role.QUERY, listener.map(embeddings -> embeddings.get(0).vector()));
+        // no search task reaches a query_vector_builder in 9.5.3 (see plugin/README.md): the query timeout bounds the wait
+        service.embed(model, List.of(new EmbedInput(text, domain)), Role.QUERY, null, listener.map(embeddings -> embeddings.get(0).vector()));
     }
 
     public String model() {
