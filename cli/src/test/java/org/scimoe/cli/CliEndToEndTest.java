@@ -109,8 +109,12 @@ class CliEndToEndTest {
         Path index = tmp.resolve("index-binary");
         Run indexed = run("index", input.toString(), "--index", index.toString(), "--model", MODEL, "--device", "cpu", "--quantize", "binary");
         assertEquals(0, indexed.status(), indexed.err());
-        try (var files = Files.list(index)) {
-            assertTrue(files.anyMatch(f -> f.getFileName().toString().endsWith(".veq")), "Lucene's quantized vector file is written");
+        try (var reader = org.apache.lucene.index.DirectoryReader.open(org.apache.lucene.store.FSDirectory.open(index))) {
+            for (var leaf : reader.leaves()) {
+                String format = leaf.reader().getFieldInfos().fieldInfo("vector")
+                        .getAttribute(org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat.PER_FIELD_FORMAT_KEY);
+                assertEquals("Lucene104HnswScalarQuantizedVectorsFormat", format, "the segment stores quantized vectors");
+            }
         }
         Run search = run("search", "the crystalline lens in vertebrates", "--index", index.toString(), "--model", MODEL, "--k", "3", "--mode", "knn");
         assertEquals(0, search.status(), search.err());
