@@ -65,7 +65,8 @@ public class VectorSearchBench {
         try (DirectoryReader reader = DirectoryReader.open(FSDirectory.open(src))) {
             all = read(reader);
         }
-        IndexWriterConfig config = new IndexWriterConfig().setCodec(q.codec());
+        // separate files, so each vector file can be measured (a small flushed segment would be one compound file)
+        IndexWriterConfig config = new IndexWriterConfig().setCodec(q.codec()).setUseCompoundFile(false);
         try (IndexWriter w = new IndexWriter(FSDirectory.open(dst), config)) {
             for (int i = 0; i < all.ids().size(); i++) {
                 Document d = new Document();
