@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import org.scimoe.bundle.ManifestWriter;
 import org.scimoe.embed.EmbedInput;
 import org.scimoe.embed.Embedding;
@@ -45,8 +46,8 @@ public final class VectorCache {
         return base.resolve("scimoe").resolve("vectors");
     }
 
-    /** The cached embeddings of these inputs, or the embedder's (then stored). {@code progress} sees only real work. */
-    public List<Embedding> embed(TextEmbedder embedder, List<EmbedInput> inputs, Role role, java.util.function.LongConsumer progress) {
+    /** The cached embeddings of these inputs, or the embedder's (then stored). {@code progress} (may be null) sees only real work. */
+    public List<Embedding> embed(TextEmbedder embedder, List<EmbedInput> inputs, Role role, LongConsumer progress) {
         Path file = dir.resolve(key(embedder, inputs, role) + ".vec");
         Optional<List<Embedding>> cached = read(file, inputs.size(), embedder.manifest().dimensions());
         if (cached.isPresent()) {
