@@ -57,7 +57,7 @@ final class TextTokenizer implements AutoCloseable {
         boolean[] cut = new boolean[texts.length];
         for (int i = 0; i < texts.length; i++) {
             cut[i] = texts[i].length() > maxChars;
-            clipped[i] = cut[i] ? texts[i].substring(0, maxChars) : texts[i];
+            clipped[i] = cut[i] ? clip(texts[i], maxChars) : texts[i];
         }
         Encoding[] encodings = tokenizer.batchEncode(clipped);
         Tokens[] out = new Tokens[texts.length];
@@ -66,6 +66,18 @@ final class TextTokenizer implements AutoCloseable {
             out[i] = new Tokens(e.getIds(), e.getAttentionMask(), e.getTypeIds(), cut[i] || e.exceedMaxLength());
         }
         return out;
+    }
+
+    /**
+     * The text's first {@code maxChars} UTF-16 units, one fewer when the cut would split a surrogate
+     * pair: the tokenizer drops everything after a lone surrogate (an emoji text became 3 tokens).
+     */
+    static String clip(String text, int maxChars) {
+        if (text.length() <= maxChars) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(maxChars - 1)) ? maxChars - 1 : maxChars;
+        return text.substring(0, end);
     }
 
     @Override

@@ -1,13 +1,12 @@
 package org.scimoe.lucene;
 
+import org.scimoe.embed.DocumentText;
+
 /** A scientific abstract to index. {@code title} and {@code domain} may be null. */
 public record AbstractDoc(String id, String title, String text, String domain) {
 
-    /** What the encoder sees: title and text, as BEIR embeds documents. */
+    /** What the encoder sees (and BM25 indexes): title and text as {@link DocumentText} joins them. */
     public String embeddingText() {
-        if (title == null || title.isBlank()) {
-            return text;
-        }
-        return text == null || text.isBlank() ? title : title + " " + text;
+        return DocumentText.of(title, text);
     }
 }

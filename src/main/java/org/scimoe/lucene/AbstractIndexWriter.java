@@ -32,16 +32,26 @@ public final class AbstractIndexWriter implements AutoCloseable {
 
     private final IndexWriter writer;
     private final TextEmbedder embedder;
+    private final VectorQuantization quantization;
     private final List<AbstractDoc> pending = new ArrayList<>();
     private final List<String> rejected = new ArrayList<>();
     private long indexed;
     private long truncated;
 
     public AbstractIndexWriter(Directory directory, TextEmbedder embedder) {
+        this(directory, embedder, VectorQuantization.NONE);
+    }
+
+    /** @param quantization how vectors are stored for HNSW search (recorded in the commit) */
+    public AbstractIndexWriter(Directory directory, TextEmbedder embedder, VectorQuantization quantization) {
         this.embedder = embedder;
+        this.quantization = quantization;
+        IndexWriterConfig config = new IndexWriterConfig(IndexFields.analyzer()).setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+        if (quantization != VectorQuantization.NONE) {
+            config.setCodec(quantization.codec());
+        }
         try {
-            this.writer = new IndexWriter(directory, new IndexWriterConfig(IndexFields.analyzer())
-                    .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND));
+            this.writer = new IndexWriter(directory, config);
             checkModel();
         } catch (IOException e) {
             throw new ScimoeException("cannot open the index for writing: " + e.getMessage(), e);
@@ -72,6 +82,19 @@ public final class AbstractIndexWriter implements AutoCloseable {
         }
     }
 
+    /** Writes a document whose embedding the caller already has (e.g. from a vector cache), at once. */
+    public void addEmbedded(AbstractDoc doc, Embedding embedding) {
+        try {
+            writer.updateDocument(new Term(IndexFields.ID, doc.id()), document(doc, embedding));
+        } catch (IOException e) {
+            throw new ScimoeException("cannot write to the index: " + e.getMessage(), e);
+        }
+        indexed++;
+        if (embedding.truncated()) {
+            truncated++;
+        }
+    }
+
     /** Counts a document that failed before it reached the writer (e.g. a malformed input line). */
     public void reject(String reason) {
         rejected.add(reason);
@@ -85,17 +108,9 @@ public final class AbstractIndexWriter implements AutoCloseable {
         pending.clear();
         if (!good.isEmpty()) {
             List<Embedding> vectors = embedder.embed(screened.inputs(), Role.DOCUMENT);
-            try {
-                for (int i = 0; i < good.size(); i++) {
-                    writer.updateDocument(new Term(IndexFields.ID, good.get(i).id()), document(good.get(i), vectors.get(i)));
-                    if (vectors.get(i).truncated()) {
-                        truncated++;
-                    }
-                }
-            } catch (IOException e) {
-                throw new ScimoeException("cannot write to the index: " + e.getMessage(), e);
+            for (int i = 0; i < good.size(); i++) {
+                addEmbedded(good.get(i), vectors.get(i));
             }
-            indexed += good.size();
         }
         if (progress != null) {
             progress.accept(count);
@@ -128,6 +143,7 @@ public final class AbstractIndexWriter implements AutoCloseable {
         data.put(IndexFields.COMMIT_MODEL, embedder.manifest().name());
         data.put(IndexFields.COMMIT_MODEL_SHA, embedder.manifest().modelSha256());
         data.put(IndexFields.COMMIT_DIMS, Integer.toString(embedder.manifest().dimensions()));
+        data.put(IndexFields.COMMIT_QUANTIZATION, quantization.label());
         writer.setLiveCommitData(data.entrySet());
         try {
             writer.commit();

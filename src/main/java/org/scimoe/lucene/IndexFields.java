@@ -29,6 +29,7 @@ final class IndexFields {
     static final String COMMIT_MODEL = "scimoe.model";
     static final String COMMIT_MODEL_SHA = "scimoe.model.sha256";
     static final String COMMIT_DIMS = "scimoe.dimensions";
+    static final String COMMIT_QUANTIZATION = "scimoe.quantization";
 
     private IndexFields() {}
 

@@ -47,7 +47,11 @@ public final class SessionFactory {
                     + "build with -Pgpu for com.microsoft.onnxruntime:onnxruntime_gpu)";
         } else {
             try {
-                return new OpenSession(create(model, true, request.cudaDevice()), new Device("cuda:" + request.cudaDevice(), "requested " + request));
+                OpenSession open = new OpenSession(create(model, true, request.cudaDevice()), new Device("cuda:" + request.cudaDevice(), "requested " + request));
+                if (DeviceLog.first(model.toAbsolutePath().toString(), open.device().name())) {
+                    LOG.info("device {}: using {} for {}", request, open.device().name(), model.getFileName());
+                }
+                return open;
             } catch (DeviceUnavailableException e) {
                 why = e.getMessage();
                 if (request.kind() == DeviceRequest.Kind.CUDA) {
@@ -58,7 +62,9 @@ public final class SessionFactory {
         if (request.kind() == DeviceRequest.Kind.CUDA) {
             throw new DeviceUnavailableException("device " + request + " requested but " + why, null);
         }
-        LOG.info("device auto: using the CPU for {} because {}", model.getFileName(), why);
+        if (DeviceLog.first(model.toAbsolutePath().toString(), "cpu: " + why)) {
+            LOG.info("device auto: using the CPU for {} because {}", model.getFileName(), why);
+        }
         return new OpenSession(create(model, false, 0), new Device("cpu", "auto: " + why));
     }
 

@@ -63,4 +63,13 @@ class DeviceSelectionTest {
         DeviceUnavailableException e = assertThrows(DeviceUnavailableException.class, () -> factory.open(model, DeviceRequest.parse("cuda")));
         assertTrue(e.getMessage().contains("CUDA provider could not start on device 0") && e.getMessage().contains("libcudart"), e.getMessage());
     }
+
+    @Test
+    void aDeviceChoiceIsLoggedOncePerModel() {
+        String model = "/models/a-" + System.nanoTime() + "/model.onnx";
+        assertTrue(DeviceLog.first(model, "cpu: no CUDA provider"));
+        assertFalse(DeviceLog.first(model, "cpu: no CUDA provider"), "the second step with the same model stays quiet");
+        assertTrue(DeviceLog.first(model + "-other", "cpu: no CUDA provider"), "another model is logged");
+        assertTrue(DeviceLog.first(model, "cuda:0"), "a different choice for the model is logged");
+    }
 }

@@ -56,7 +56,9 @@ final class EmbedCommand implements Callable<Integer> {
             ScreenedDocs screened = ScreenedDocs.screen(docs, encoder);
             problems.addAll(screened.rejected());
             List<AbstractDoc> good = screened.accepted();
-            List<Embedding> vectors = encoder.embed(screened.inputs(), r);
+            Progress progress = new Progress(System.err, good.size());
+            List<Embedding> vectors = encoder.embed(screened.inputs(), r, progress);
+            progress.finish();
             for (int i = 0; i < good.size(); i++) {
                 Embedding e = vectors.get(i);
                 ObjectNode n = json.createObjectNode().put("id", good.get(i).id());

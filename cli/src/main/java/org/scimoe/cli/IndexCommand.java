@@ -10,6 +10,7 @@ import org.scimoe.io.AbstractsFile;
 import org.scimoe.lucene.AbstractDoc;
 import org.scimoe.lucene.AbstractIndexWriter;
 import org.scimoe.lucene.IndexingReport;
+import org.scimoe.lucene.VectorQuantization;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,6 +28,10 @@ final class IndexCommand implements Callable<Integer> {
     @Option(names = "--index", required = true, description = "index directory (created if missing)")
     Path index;
 
+    @Option(names = "--quantize", defaultValue = "none",
+            description = "store vectors for search as none (float), int8, int4 or binary (Lucene's scalar-quantized HNSW; default: ${DEFAULT-VALUE})")
+    String quantize;
+
     @Mixin
     ModelOptions models;
 
@@ -36,12 +41,13 @@ final class IndexCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
+        VectorQuantization quantization = VectorQuantization.parse(quantize);
         List<AbstractDoc> docs = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         AbstractsFile.read(input, docs::add, problems::add);
         try (OnnxEncoder encoder = models.open();
              FSDirectory dir = FSDirectory.open(index);
-             AbstractIndexWriter writer = new AbstractIndexWriter(dir, encoder)) {
+             AbstractIndexWriter writer = new AbstractIndexWriter(dir, encoder, quantization)) {
             problems.forEach(writer::reject);
             Progress progress = new Progress(System.err, docs.size());
             long start = System.nanoTime();
@@ -49,6 +55,7 @@ final class IndexCommand implements Callable<Integer> {
                 writer.add(doc, progress);
             }
             IndexingReport report = writer.commit(progress);
+            progress.finish();
             double seconds = (System.nanoTime() - start) / 1e9;
             report.rejected().forEach(r -> spec.commandLine().getErr().println("skipped: " + r));
             out.printf("indexed %d documents, skipped %d, truncated %d, with %s on %s in %.1f s (%.1f docs/s) into %s%n",

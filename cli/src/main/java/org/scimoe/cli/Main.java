@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The `scimoe` command line. Errors the engine explains are printed as one line, not a stack trace. */
 @Command(name = "scimoe", mixinStandardHelpOptions = true, version = "scimoe 0.1.0",
         description = "Embed and search scientific abstracts with (Mixture-of-Experts) encoders, in an embedded Lucene index.",
-        subcommands = {ModelsCommand.class, IndexCommand.class, SearchCommand.class, EmbedCommand.class, EvalCommand.class, DemoCommand.class, BenchCommand.class})
+        subcommands = {ModelsCommand.class, ImportCommand.class, IndexCommand.class, SearchCommand.class, EmbedCommand.class, EvalCommand.class, DemoCommand.class, BenchCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

@@ -3,13 +3,14 @@ package org.scimoe.cli;
 import java.io.PrintStream;
 import java.util.function.LongConsumer;
 
-/** A one-line progress bar on stderr: done/total, docs/s and ETA. Quiet when stderr is not a terminal-like stream. */
+/** A one-line progress bar on stderr: done/total, docs/s and ETA, redrawn at most four times a second. */
 final class Progress implements LongConsumer {
     private final PrintStream out;
     private final long total;
     private final long start = System.nanoTime();
     private long done;
     private long lastPrint;
+    private boolean lineOpen;
 
     Progress(PrintStream out, long total) {
         this.out = out;
@@ -30,9 +31,24 @@ final class Progress implements LongConsumer {
         int filled = total == 0 ? width : (int) Math.min(width, width * done / total);
         long eta = rate > 0 ? Math.round((total - done) / rate) : 0;
         out.printf("\r[%s%s] %d/%d docs  %.1f docs/s  ETA %ds ", "#".repeat(filled), " ".repeat(width - filled), done, total, rate, eta);
-        if (done >= total) {
+        lineOpen = done < total;
+        if (!lineOpen) {
             out.println();
         }
         out.flush();
+    }
+
+    /** Documents reported so far. */
+    long done() {
+        return done;
+    }
+
+    /** Ends an unfinished bar's line (e.g. when some documents were skipped), so later output starts clean. */
+    void finish() {
+        if (lineOpen) {
+            out.println();
+            out.flush();
+            lineOpen = false;
+        }
     }
 }

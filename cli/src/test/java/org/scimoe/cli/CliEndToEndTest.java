@@ -66,10 +66,12 @@ class CliEndToEndTest {
     }
 
     @Test
-    void evalPrintsOneJsonObjectOfTheDocumentedShape() throws Exception {
+    void evalPrintsOneJsonObjectOfTheDocumentedShapeAndReusesCachedVectors() throws Exception {
         Path slice = REPO.resolve("src/test/resources/beir-medline-slice");
-        Run eval = run("eval", slice.toString(), "--model", MODEL, "--json");
+        String cache = tmp.resolve("cache").toString();
+        Run eval = run("eval", slice.toString(), "--model", MODEL, "--json", "--cache-dir", cache);
         assertEquals(0, eval.status(), eval.err());
+        assertFalse(eval.err().contains("from the cache"), eval.err());
         JsonNode json = new ObjectMapper().readTree(eval.out());
         for (String mode : List.of("knn", "bm25", "hybrid")) {
             for (String metric : List.of("ndcg@10", "recall@100", "mrr@10")) {
@@ -77,10 +79,47 @@ class CliEndToEndTest {
                 assertTrue(v > 0 && v <= 1, mode + " " + metric + " = " + v);
             }
         }
-        Run only = run("eval", slice.toString(), "--model", MODEL, "--json", "--mode", "bm25");
+        Run only = run("eval", slice.toString(), "--model", MODEL, "--json", "--mode", "bm25", "--cache-dir", cache);
         JsonNode bm25 = new ObjectMapper().readTree(only.out());
         assertEquals(1, bm25.size());
         assertEquals(json.path("bm25").path("ndcg@10").asDouble(), bm25.path("bm25").path("ndcg@10").asDouble(), 1e-9);
+        assertTrue(only.err().contains("document vectors: from the cache"), only.err());
+
+        // cached vectors rank exactly as freshly embedded ones
+        Run cached = run("eval", slice.toString(), "--model", MODEL, "--json", "--mode", "knn", "--cache-dir", cache);
+        Run fresh = run("eval", slice.toString(), "--model", MODEL, "--json", "--mode", "knn", "--no-cache");
+        assertTrue(cached.err().contains("from the cache") && !fresh.err().contains("from the cache"), cached.err() + fresh.err());
+        assertEquals(json.path("knn").path("ndcg@10").asDouble(), new ObjectMapper().readTree(cached.out()).path("knn").path("ndcg@10").asDouble(), 1e-9);
+        assertEquals(json.path("knn").path("ndcg@10").asDouble(), new ObjectMapper().readTree(fresh.out()).path("knn").path("ndcg@10").asDouble(), 1e-9);
+
+        // int8-quantized vectors in the index: same collection, close quality
+        Run int8 = run("eval", slice.toString(), "--model", MODEL, "--json", "--mode", "knn", "--cache-dir", cache, "--quantize", "int8");
+        assertEquals(0, int8.status(), int8.err());
+        double quantized = new ObjectMapper().readTree(int8.out()).path("knn").path("ndcg@10").asDouble(-1);
+        assertEquals(json.path("knn").path("ndcg@10").asDouble(), quantized, 0.05);
+        Run bad = run("eval", slice.toString(), "--model", MODEL, "--quantize", "int3");
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().contains("--quantize must be none, int8, int4 or binary, not 'int3'"), bad.err());
+    }
+
+    @Test
+    void aBinaryQuantizedIndexStillFindsTheRelevantAbstract() throws Exception {
+        Path input = tmp.resolve("abstracts.jsonl");
+        Files.write(input, Files.readAllLines(REPO.resolve("demo/abstracts.jsonl")).subList(0, 60));
+        Path index = tmp.resolve("index-binary");
+        Run indexed = run("index", input.toString(), "--index", index.toString(), "--model", MODEL, "--device", "cpu", "--quantize", "binary");
+        assertEquals(0, indexed.status(), indexed.err());
+        try (var reader = org.apache.lucene.index.DirectoryReader.open(org.apache.lucene.store.FSDirectory.open(index))) {
+            for (var leaf : reader.leaves()) {
+                String format = leaf.reader().getFieldInfos().fieldInfo("vector")
+                        .getAttribute(org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat.PER_FIELD_FORMAT_KEY);
+                assertEquals("Lucene104HnswScalarQuantizedVectorsFormat", format, "the segment stores quantized vectors");
+            }
+        }
+        Run search = run("search", "the crystalline lens in vertebrates", "--index", index.toString(), "--model", MODEL, "--k", "3", "--mode", "knn");
+        assertEquals(0, search.status(), search.err());
+        String first = search.out().lines().findFirst().orElseThrow();
+        assertTrue(first.startsWith(" 1. medline-") && first.toLowerCase().contains("lens"), search.out());
     }
 
     @Test

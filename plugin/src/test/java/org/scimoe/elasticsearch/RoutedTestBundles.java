@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.scimoe.bundle.BundleCatalog;
 import org.scimoe.bundle.ModelBundle;
+import org.scimoe.embed.DocumentText;
 import org.scimoe.embed.EmbedInput;
 import org.scimoe.embed.Embedding;
 import org.scimoe.embed.EncoderOptions;
@@ -96,11 +97,9 @@ final class RoutedTestBundles {
         return DomainRouter.nearestCentroid(vectors, labels.stream().mapToInt(Integer::intValue).toArray(), DOMAINS.size(), 20f);
     }
 
-    /** The text the pipeline embeds for a demo abstract: title and text joined as {@code scimoe_embed} joins fields. */
+    /** The text the pipeline embeds for a demo abstract (fields title, text). */
     static String joined(Map<String, Object> doc) {
-        String title = (String) doc.get("title");
-        String text = (String) doc.get("text");
-        return title == null || title.isBlank() ? text.strip() : title.strip() + ". " + text.strip();
+        return DocumentText.of((String) doc.get("title"), (String) doc.get("text"));
     }
 
     /** The pretrained FFN plus seeded Gaussian noise (~5 % of the weights' scale). */

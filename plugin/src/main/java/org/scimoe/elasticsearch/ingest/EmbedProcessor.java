@@ -11,6 +11,7 @@ import org.elasticsearch.ingest.AbstractProcessor;
 import org.elasticsearch.ingest.IngestDocument;
 import org.elasticsearch.rest.RestStatus;
 import org.scimoe.elasticsearch.model.EmbeddingService;
+import org.scimoe.embed.DocumentText;
 import org.scimoe.embed.EmbedInput;
 import org.scimoe.embed.Embedding;
 import org.scimoe.embed.InvalidInputException;
@@ -23,9 +24,6 @@ import org.scimoe.embed.InvalidInputException;
  */
 public final class EmbedProcessor extends AbstractProcessor {
     public static final String TYPE = "scimoe_embed";
-    /** Text fields given as a list are joined with this, as sentences. */
-    static final String JOINER = ". ";
-
     private final EmbeddingService service;
     private final EmbedProcessorConfig config;
 
@@ -76,7 +74,7 @@ public final class EmbedProcessor extends AbstractProcessor {
             }
             if (value instanceof String s) {
                 if (s.isBlank() == false) {
-                    parts.add(s.strip());
+                    parts.add(s);
                 }
                 continue;
             }
@@ -92,7 +90,7 @@ public final class EmbedProcessor extends AbstractProcessor {
             }
             throw badDocument("field " + fieldNames() + " is missing");
         }
-        return String.join(JOINER, parts);
+        return DocumentText.join(parts); // the engine's definition, so the node and `scimoe embed` agree
     }
 
     private String readDomain(IngestDocument document) {
