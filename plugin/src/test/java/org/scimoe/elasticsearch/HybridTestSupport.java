@@ -11,6 +11,11 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.http.client.config.RequestConfig;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.RequestOptions;
+import org.elasticsearch.client.Response;
+import org.elasticsearch.client.RestClient;
 import org.elasticsearch.test.rest.ObjectPath;
 import org.scimoe.fusion.ResultFusion;
 
@@ -32,6 +37,41 @@ final class HybridTestSupport {
 
     static final String PIPELINE = """
             {"processors": [{"scimoe_embed": {"field": ["title", "text"], "target_field": "embedding"}}]}""";
+
+    /**
+     * Indexes the documents through the pipeline in bulks of a few documents (a busy machine embeds a
+     * large bulk slower than the REST client's 30 s timeout), then refreshes.
+     */
+    static void bulkIndex(RestClient client, String index, String pipeline, List<Map<String, Object>> docs) throws IOException {
+        for (int from = 0; from < docs.size(); from += 4) {
+            Request request = patient(new Request("POST", "/" + index + "/_bulk?pipeline=" + pipeline));
+            request.setJsonEntity(bulk(docs.subList(from, Math.min(docs.size(), from + 4))));
+            ObjectPath result = ObjectPath.createFromResponse(client.performRequest(request));
+            assertThat(result.evaluate("errors"), equalTo(false));
+        }
+        client.performRequest(new Request("POST", "/" + index + "/_refresh"));
+    }
+
+    /**
+     * The request without the REST client's 30 s socket timeout: on a machine shared with other CPU
+     * jobs, a node's first use of the model (loading it) or a bulk's embedding can take longer. The
+     * tests assert what comes back, never how fast.
+     */
+    static Request patient(Request request) {
+        request.setOptions(RequestOptions.DEFAULT.toBuilder().setRequestConfig(RequestConfig.custom()
+                .setSocketTimeout(PATIENT_MILLIS).setConnectionRequestTimeout(PATIENT_MILLIS).build()));
+        return request;
+    }
+
+    static final int PATIENT_MILLIS = 600_000;
+
+    static Response call(RestClient client, String method, String path, String body) throws IOException {
+        Request request = patient(new Request(method, path));
+        if (body != null) {
+            request.setJsonEntity(body);
+        }
+        return client.performRequest(request);
+    }
 
     static String bulk(List<Map<String, Object>> docs) {
         StringBuilder bulk = new StringBuilder();

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.elasticsearch.client.Response;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.test.ESIntegTestCase.ClusterScope;
 import org.elasticsearch.test.rest.ObjectPath;
@@ -28,15 +29,22 @@ import org.junit.Before;
  */
 @ClusterScope(scope = SUITE, numDataNodes = 1, numClientNodes = 0, supportsDedicatedMasters = false)
 public class ScimoeHybridRetrieverRestTests extends ScimoeRestTestCase {
+    // The base class's helpers, without the client's 30 s timeout (HybridTestSupport#patient).
+    static Response call(String method, String path, String jsonBody) throws IOException {
+        return HybridTestSupport.call(getRestClient(), method, path, jsonBody);
+    }
+
+    static ObjectPath json(String method, String path, String jsonBody) throws IOException {
+        return ObjectPath.createFromResponse(call(method, path, jsonBody));
+    }
+
     private static final String QUERY = "effect of azathioprine on systemic lupus erythematosus and renal lesions";
     /** Every test: the framework wipes the indices after each one. */
     @Before
     public void indexDemoAbstracts() throws IOException {
         call("PUT", "/papers", HybridTestSupport.mapping(1));
         call("PUT", "/_ingest/pipeline/papers", HybridTestSupport.PIPELINE);
-        List<Map<String, Object>> docs = demoAbstracts(10);
-        ObjectPath bulk = json("POST", "/papers/_bulk?pipeline=papers&refresh=true", HybridTestSupport.bulk(docs));
-        assertThat(bulk.evaluate("errors"), equalTo(false));
+        HybridTestSupport.bulkIndex(getRestClient(), "papers", "papers", demoAbstracts(10));
     }
 
     private static LinkedHashMap<String, Double> search(String retriever, String extra) throws IOException {

@@ -12,7 +12,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
-import org.elasticsearch.client.Request;
 import org.elasticsearch.client.Response;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.test.ESIntegTestCase.ClusterScope;
@@ -33,9 +32,7 @@ public class ScimoeHybridTwoNodeRestTests extends ScimoeRestTestCase {
         try (RestClient ingestNode = createRestClient(nodes[0]); RestClient searchNode = createRestClient(nodes[1])) {
             send(ingestNode, "PUT", "/papers", HybridTestSupport.mapping(4));
             send(ingestNode, "PUT", "/_ingest/pipeline/papers", HybridTestSupport.PIPELINE);
-            ObjectPath bulk = ObjectPath.createFromResponse(send(ingestNode, "POST", "/papers/_bulk?pipeline=papers&refresh=true",
-                    HybridTestSupport.bulk(demoAbstracts(8))));
-            assertThat(bulk.evaluate("errors"), equalTo(false));
+            HybridTestSupport.bulkIndex(ingestNode, "papers", "papers", demoAbstracts(6));
             // The shards are spread over both nodes, so the fusion has to merge results from both.
             ObjectPath shards = ObjectPath.createFromResponse(send(searchNode, "GET", "/papers/_search_shards", null));
             Set<Object> holders = new HashSet<>();
@@ -45,7 +42,7 @@ public class ScimoeHybridTwoNodeRestTests extends ScimoeRestTestCase {
             assertThat(holders.size(), equalTo(2));
 
             String text = "boundary layer transition on a flat plate in supersonic flow";
-            int window = 12;
+            int window = 10;
             List<LinkedHashMap<String, Double>> lists = List.of(
                     hits(search(searchNode, lexical(text), window)), hits(search(searchNode, knn(text, window), window)));
             LinkedHashMap<String, Double> fused = hits(search(searchNode, """
@@ -60,10 +57,6 @@ public class ScimoeHybridTwoNodeRestTests extends ScimoeRestTestCase {
     }
 
     private static Response send(RestClient client, String method, String path, String body) throws IOException {
-        Request request = new Request(method, path);
-        if (body != null) {
-            request.setJsonEntity(body);
-        }
-        return client.performRequest(request);
+        return HybridTestSupport.call(client, method, path, body);
     }
 }

@@ -47,6 +47,11 @@ public final class ModelRegistry implements AutoCloseable {
         return catalog.get(model).manifest();
     }
 
+    /** The bundle on disk (manifest, tokenizer), without loading its encoder. */
+    public ModelBundle bundle(String model) {
+        return catalog.get(model);
+    }
+
     /** The bundle's name as the catalog resolves it (null → the default bundle). */
     public String resolveName(String model) {
         return catalog.get(model).name();
