@@ -2,7 +2,6 @@ package org.scimoe.lucene;
 
 import java.util.Map;
 import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
 
@@ -34,6 +33,6 @@ final class IndexFields {
     private IndexFields() {}
 
     static Analyzer analyzer() {
-        return new PerFieldAnalyzerWrapper(new StandardAnalyzer(), Map.of(BODY, new EnglishAnalyzer()));
+        return new PerFieldAnalyzerWrapper(new StandardAnalyzer(), Map.of(BODY, LexicalAnalyzer.create()));
     }
 }

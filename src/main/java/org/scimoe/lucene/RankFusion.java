@@ -1,38 +1,34 @@
 package org.scimoe.lucene;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.scimoe.fusion.ResultFusion;
 
 /**
- * Reciprocal rank fusion (Cormack, Clarke and Buettcher, SIGIR 2009): a document's fused score is
- * the sum over result lists of 1 / (k + rank). Rank-based, so cosine and BM25 scores need no calibration.
+ * Hybrid mode's fusion: reciprocal rank fusion (Cormack, Clarke and Buettcher, SIGIR 2009) of the
+ * kNN and BM25 lists by document id, through {@link ResultFusion} (which the Elasticsearch plugin's
+ * retriever uses too). Rank-based, so cosine and BM25 scores need no calibration.
  */
 final class RankFusion {
-    static final int K = 60;
+    static final int K = ResultFusion.DEFAULT_RANK_CONSTANT;
 
     private RankFusion() {}
 
     static List<SearchHit> fuse(List<List<SearchHit>> lists, int size) {
-        Map<String, Double> scores = new HashMap<>();
-        Map<String, SearchHit> byId = new LinkedHashMap<>();
+        Map<String, SearchHit> byId = new HashMap<>();
+        List<List<String>> ids = new ArrayList<>();
         for (List<SearchHit> list : lists) {
-            for (int rank = 0; rank < list.size(); rank++) {
-                SearchHit hit = list.get(rank);
-                scores.merge(hit.id(), 1.0 / (K + rank + 1), Double::sum);
-                byId.putIfAbsent(hit.id(), hit);
-            }
+            ids.add(list.stream().map(SearchHit::id).toList());
+            list.forEach(hit -> byId.putIfAbsent(hit.id(), hit));
         }
         List<SearchHit> fused = new ArrayList<>();
-        scores.entrySet().stream()
-                .sorted(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .limit(size)
-                .forEach(e -> {
-                    SearchHit h = byId.get(e.getKey());
-                    fused.add(new SearchHit(h.id(), h.title(), h.text(), h.domain(), e.getValue().floatValue()));
-                });
+        for (ResultFusion.Scored<String> s : ResultFusion.reciprocalRank(ids, K, size, Comparator.naturalOrder())) {
+            SearchHit h = byId.get(s.key());
+            fused.add(new SearchHit(h.id(), h.title(), h.text(), h.domain(), (float) s.score()));
+        }
         return fused;
     }
 }

@@ -13,7 +13,9 @@ import org.elasticsearch.common.settings.Setting;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.features.NodeFeature;
 import org.elasticsearch.ingest.Processor;
+import org.elasticsearch.index.analysis.PreBuiltAnalyzerProviderFactory;
 import org.elasticsearch.plugins.ActionPlugin;
+import org.elasticsearch.plugins.AnalysisPlugin;
 import org.elasticsearch.plugins.IngestPlugin;
 import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.plugins.SearchPlugin;
@@ -36,6 +38,9 @@ import org.scimoe.elasticsearch.rest.RestEmbedAction;
 import org.scimoe.elasticsearch.rest.RestModelsAction;
 import org.scimoe.elasticsearch.rest.RestNodesModelsAction;
 import org.scimoe.elasticsearch.rest.RestReloadModelAction;
+import org.scimoe.elasticsearch.search.EngineAnalyzer;
+import org.scimoe.elasticsearch.search.HybridRetrieverBuilder;
+import org.scimoe.elasticsearch.search.HybridRetrieverParser;
 import org.scimoe.elasticsearch.search.ScimoeQueryVectorBuilder;
 
 /**
@@ -43,7 +48,7 @@ import org.scimoe.elasticsearch.search.ScimoeQueryVectorBuilder;
  * builder, and {@code _scimoe/models} / {@code _scimoe/_embed}. Model bundles come from the plugin's
  * own {@code models/} folder, the node's {@code config/scimoe/models/} and {@code scimoe.models.dirs}.
  */
-public class ScimoePlugin extends Plugin implements IngestPlugin, SearchPlugin, ActionPlugin {
+public class ScimoePlugin extends Plugin implements IngestPlugin, SearchPlugin, ActionPlugin, AnalysisPlugin {
     private final Settings settings;
     private final EmbeddingService service;
 
@@ -119,6 +124,16 @@ public class ScimoePlugin extends Plugin implements IngestPlugin, SearchPlugin, 
         // Builders parsed or read on this node embed with this node's service (see ScimoeQueryVectorBuilder).
         return List.of(new QueryVectorBuilderSpec<>(ScimoeQueryVectorBuilder.NAME, in -> new ScimoeQueryVectorBuilder(in, service),
                 (parser, context) -> ScimoeQueryVectorBuilder.fromXContent(parser, service)));
+    }
+
+    @Override
+    public List<PreBuiltAnalyzerProviderFactory> getPreBuiltAnalyzerProviderFactories() {
+        return List.of(EngineAnalyzer.factory());
+    }
+
+    @Override
+    public List<RetrieverSpec<?>> getRetrievers() {
+        return List.of(new RetrieverSpec<>(HybridRetrieverBuilder.NAME, HybridRetrieverParser::fromXContent));
     }
 
     @Override

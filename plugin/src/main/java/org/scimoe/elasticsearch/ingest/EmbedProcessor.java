@@ -26,11 +26,20 @@ public final class EmbedProcessor extends AbstractProcessor {
     public static final String TYPE = "scimoe_embed";
     private final EmbeddingService service;
     private final EmbedProcessorConfig config;
+    private final LongTextOptions longText;
+    private final PassageEmbedder passages;
 
     EmbedProcessor(String tag, String description, EmbeddingService service, EmbedProcessorConfig config) {
+        this(tag, description, service, config, LongTextOptions.NONE, null);
+    }
+
+    EmbedProcessor(String tag, String description, EmbeddingService service, EmbedProcessorConfig config, LongTextOptions longText,
+                   PassageEmbedder passages) {
         super(tag, description);
         this.service = service;
         this.config = config;
+        this.longText = longText;
+        this.passages = passages;
     }
 
     @Override
@@ -58,8 +67,16 @@ public final class EmbedProcessor extends AbstractProcessor {
             handler.accept(null, e);
             return;
         }
+        if (longText.chunking() != null) {
+            passages.embed(config.model(), text, domain, longText.chunking(), ActionListener.wrap(result -> {
+                PassageFields.store(document, config.targetField(), longText.truncationField(), result);
+                handler.accept(document, null);
+            }, e -> handler.accept(null, describe(e))));
+            return;
+        }
         service.embedDocument(config.model(), new EmbedInput(text, domain), ActionListener.wrap(embedding -> {
             store(document, embedding);
+            PassageFields.storeTruncation(document, longText.truncationField(), embedding);
             handler.accept(document, null);
         }, e -> handler.accept(null, describe(e))));
     }

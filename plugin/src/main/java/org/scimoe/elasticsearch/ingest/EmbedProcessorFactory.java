@@ -22,9 +22,11 @@ import org.scimoe.elasticsearch.model.EmbeddingService;
  */
 public final class EmbedProcessorFactory implements Processor.Factory {
     private final EmbeddingService service;
+    private final PassageEmbedder passages;
 
     public EmbedProcessorFactory(EmbeddingService service) {
         this.service = service;
+        this.passages = new PassageEmbedder(service);
     }
 
     @Override
@@ -51,8 +53,9 @@ public final class EmbedProcessorFactory implements Processor.Factory {
             throw newConfigurationException(EmbedProcessor.TYPE, tag, "domain",
                     "unknown domain '" + domain + "' for model '" + manifest.name() + "'; known domains: " + routing.domainNames());
         }
+        LongTextOptions longText = LongTextOptions.read(tag, config, manifest);
         return new EmbedProcessor(tag, description, service,
-                new EmbedProcessorConfig(fields, target, manifest.name(), domain, domainField, ignoreMissing, routingField));
+                new EmbedProcessorConfig(fields, target, manifest.name(), domain, domainField, ignoreMissing, routingField), longText, passages);
     }
 
     private static List<String> readFields(String tag, Map<String, Object> config) {

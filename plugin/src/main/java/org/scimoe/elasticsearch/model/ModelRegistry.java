@@ -14,6 +14,7 @@ import org.apache.logging.log4j.Logger;
 import org.scimoe.bundle.BundleCatalog;
 import org.scimoe.bundle.BundleException;
 import org.scimoe.bundle.BundleManifest;
+import org.scimoe.bundle.ModelBundle;
 import org.scimoe.elasticsearch.model.ModelStatus.State;
 import org.scimoe.embed.EncoderOptions;
 import org.scimoe.embed.OnnxEncoder;
@@ -47,6 +48,13 @@ public final class ModelRegistry implements AutoCloseable {
     /** Bundles from plain directories (tests and tools; no built-in folder). */
     public ModelRegistry(List<Path> roots, EncoderOptions options) {
         this(new BundleSources(roots.stream().map(p -> ModelSource.operator(p.getFileName().toString(), p)).toList()), options);
+    }
+
+    /** The bundle on disk (manifest, tokenizer), without loading its encoder. Throws naming the bundle when unknown or failed. */
+    public ModelBundle bundle(String model) {
+        ModelSlot slot = slot(model);
+        slot.ensureUsable();
+        return slot.found().bundle();
     }
 
     /**
