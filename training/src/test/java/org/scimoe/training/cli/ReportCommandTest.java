@@ -24,7 +24,9 @@ class ReportCommandTest {
         run(runs.resolve("base"), "{\"parameters\": 100}", "", 0.80, 0.40);
         run(runs.resolve("shared"), "{\"parameters\": 100, \"trainableParameters\": 90, \"updates\": 3, \"trainSeconds\": 12.5, "
                 + "\"examplesPerSecond\": 4.0, \"lastEpochMeanLoss\": 0.5}",
-                "{\"step\":1,\"loss\":2.0}\n".repeat(10) + "{\"step\":11,\"loss\":1.0}\n".repeat(10), 0.85, 0.45);
+                "{\"step\":1,\"loss\":2.0}\n".repeat(10) + "{\"step\":10,\"valid\":{\"computing\":{\"loss\":1.5,\"f1max\":0.8}}}\n"
+                        + "{\"step\":11,\"loss\":1.0}\n".repeat(10) + "{\"step\":20,\"valid\":{\"computing\":{\"loss\":1.2,\"f1max\":0.8}}}\n",
+                0.85, 0.45);
         Path out = tmp.resolve("report");
         StringWriter stdout = new StringWriter();
         StringWriter err = new StringWriter();
@@ -32,10 +34,10 @@ class ReportCommandTest {
                 pairs.toString(), "--out", out.toString(), "--speed-docs", "0");
         assertEquals(0, code, err.toString());
         String tables = Files.readString(out.resolve("tables.md"));
-        assertTrue(tables.contains("| shared | – | – | – | 0.8500 (+0.050) | 0.8500 (+0.050) |"), tables);
-        assertTrue(tables.contains("| base | – | – | – | 0.4000 |"), tables);
+        assertTrue(tables.contains("| shared | – | 0.8500 (+0.050) | – | – | – | 0.8500 (+0.050) |"), tables);
+        assertTrue(tables.contains("| base | – | – | – | – | – | – | 0.4000 |"), tables);
         assertTrue(tables.contains("| shared | 100 | 90 | 3 | 12 | 4.0 | 0.500 | – | – | – |") || tables.contains("| shared | 100 | 90 | 3 | 13 | 4.0 | 0.500 | – | – | – |"), tables);
-        for (String png : new String[] {"loss.png", "f1max.png", "ndcg.png"}) {
+        for (String png : new String[] {"loss.png", "f1max.png", "ndcg.png", "valid-loss.png"}) {
             assertTrue(Files.size(out.resolve(png)) > 1000, png);
         }
     }
