@@ -133,7 +133,8 @@ public class ScimoePlugin extends Plugin implements IngestPlugin, SearchPlugin, 
 
     @Override
     public List<RetrieverSpec<?>> getRetrievers() {
-        return List.of(new RetrieverSpec<>(HybridRetrieverBuilder.NAME, HybridRetrieverParser::fromXContent));
+        return List.of(new RetrieverSpec<>(HybridRetrieverBuilder.NAME,
+                (parser, context) -> HybridRetrieverParser.fromXContent(parser, context, service)));
     }
 
     @Override

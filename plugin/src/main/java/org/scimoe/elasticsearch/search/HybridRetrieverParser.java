@@ -1,5 +1,7 @@
 package org.scimoe.elasticsearch.search;
 
+import org.scimoe.elasticsearch.model.EmbeddingService;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,11 +58,13 @@ public final class HybridRetrieverParser {
 
     private HybridRetrieverParser() {}
 
-    public static HybridRetrieverBuilder fromXContent(XContentParser parser, RetrieverParserContext context) throws IOException {
-        return build(PARSER.parse(parser, context));
+    /** @param service the node's embedding service, for the short form's {@code scimoe} query vector builder */
+    public static HybridRetrieverBuilder fromXContent(XContentParser parser, RetrieverParserContext context, EmbeddingService service)
+            throws IOException {
+        return build(PARSER.parse(parser, context), service);
     }
 
-    static HybridRetrieverBuilder build(Fields f) {
+    static HybridRetrieverBuilder build(Fields f, EmbeddingService service) {
         int window = f.rankWindowSize == null ? HybridRetrieverBuilder.DEFAULT_RANK_WINDOW_SIZE : f.rankWindowSize;
         if (window < 1) {
             throw new IllegalArgumentException("[" + N + "] [rank_window_size] must be at least 1, not " + window);
@@ -71,7 +75,7 @@ public final class HybridRetrieverParser {
                 throw new IllegalArgumentException("[" + N + "] takes either [retrievers] or the short form ([query], [fields], "
                         + "[vector_field], ...), not both");
             }
-            retrievers = f.shortForm.expand(window);
+            retrievers = f.shortForm.expand(window, service);
         } else if (f.retrievers == null || f.retrievers.isEmpty()) {
             throw new IllegalArgumentException("[" + N + "] needs [retrievers] (a list of retrievers to fuse), or the short form: "
                     + "[query] with [fields] and [vector_field]");

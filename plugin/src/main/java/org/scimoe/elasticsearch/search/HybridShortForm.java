@@ -1,5 +1,7 @@
 package org.scimoe.elasticsearch.search;
 
+import org.scimoe.elasticsearch.model.EmbeddingService;
+
 import java.util.List;
 import java.util.function.Function;
 import org.elasticsearch.index.query.MatchQueryBuilder;
@@ -56,7 +58,7 @@ final class HybridShortForm {
     }
 
     /** The lexical and the kNN retriever, in that order (the order {@code weights} refer to). */
-    List<RetrieverBuilder> expand(int rankWindowSize) {
+    List<RetrieverBuilder> expand(int rankWindowSize, EmbeddingService service) {
         if (query == null || query.isBlank()) {
             throw new IllegalArgumentException("[" + N + "] [query] is missing or empty: the short form needs the query text");
         }
@@ -76,7 +78,7 @@ final class HybridShortForm {
         }
         QueryBuilder lexical = fields.size() == 1 ? new MatchQueryBuilder(fields.get(0), query)
                 : new MultiMatchQueryBuilder(query, fields.toArray(String[]::new));
-        RetrieverBuilder knn = new KnnRetrieverBuilder(vectorField, (float[]) null, new ScimoeQueryVectorBuilder(model, query, domain),
+        RetrieverBuilder knn = new KnnRetrieverBuilder(vectorField, (float[]) null, new ScimoeQueryVectorBuilder(model, query, domain, service),
                 knnK, candidates, null, null, null);
         return List.of(new StandardRetrieverBuilder(lexical), knn);
     }
