@@ -48,6 +48,9 @@ public final class HybridParity {
     }
 
     public static void main(String[] args) throws Exception {
+        // Elasticsearch's jars are on this tool's class path (test scope), so Lucene's SPI finds their vector
+        // formats; their static initialisers log through Elasticsearch's logging, which a plain JVM sets up first.
+        org.elasticsearch.common.logging.LogConfigurator.configureESLogging();
         String url = args[0];
         BeirCollection collection = BeirCollection.load(Path.of(args[2]));
         double tolerance = args.length > 3 ? Double.parseDouble(args[3]) : 0.005;
