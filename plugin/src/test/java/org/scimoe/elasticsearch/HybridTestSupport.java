@@ -27,7 +27,7 @@ import org.scimoe.fusion.ResultFusion;
 final class HybridTestSupport {
     static String mapping(int shards) {
         return """
-                {"settings": {"number_of_shards": %d, "number_of_replicas": 0},
+                {"settings": {"number_of_shards": %s, "number_of_replicas": 0},
                  "mappings": {"properties": {
                    "id": {"type": "keyword"}, "domain": {"type": "keyword"},
                    "title": {"type": "text", "copy_to": "body"}, "text": {"type": "text", "copy_to": "body"},

@@ -61,7 +61,7 @@ public class ScimoeHybridRetrieverRestTests extends ScimoeRestTestCase {
         assertThat(lists.get(0).size(), greaterThan(3));
         assertThat(lists.get(1).size(), equalTo(window));
         LinkedHashMap<String, Double> fused = search("""
-                {"scimoe_hybrid": {"retrievers": [%s, %s], "rank_constant": 20, "rank_window_size": %d}}"""
+                {"scimoe_hybrid": {"retrievers": [%s, %s], "rank_constant": 20, "rank_window_size": %s}}"""
                 .formatted(lexical(QUERY), knn(QUERY, window), window), "\"size\": " + window);
         assertFused(fused, expectedRrf(lists, 20, window));
     }
@@ -79,12 +79,12 @@ public class ScimoeHybridRetrieverRestTests extends ScimoeRestTestCase {
         int window = 10;
         List<LinkedHashMap<String, Double>> lists = List.of(sub(lexical(QUERY), window), sub(knn(QUERY, window), window));
         LinkedHashMap<String, Double> fused = search("""
-                {"scimoe_hybrid": {"retrievers": [%s, %s], "method": "linear", "weights": [0.3, 2.0], "rank_window_size": %d}}"""
+                {"scimoe_hybrid": {"retrievers": [%s, %s], "method": "linear", "weights": [0.3, 2.0], "rank_window_size": %s}}"""
                 .formatted(lexical(QUERY), knn(QUERY, window), window), "\"size\": " + window);
         assertFused(fused, expectedLinear(lists, new double[] {0.3, 2.0}, window));
         // Weights matter: the kNN side alone (lexical weight 0) ranks as kNN does.
         LinkedHashMap<String, Double> knnOnly = search("""
-                {"scimoe_hybrid": {"retrievers": [%s, %s], "method": "linear", "weights": [0, 1], "rank_window_size": %d}}"""
+                {"scimoe_hybrid": {"retrievers": [%s, %s], "method": "linear", "weights": [0, 1], "rank_window_size": %s}}"""
                 .formatted(lexical(QUERY), knn(QUERY, window), window), "\"size\": 3");
         assertThat(new ArrayList<>(knnOnly.keySet()), equalTo(new ArrayList<>(lists.get(1).keySet()).subList(0, 3)));
     }

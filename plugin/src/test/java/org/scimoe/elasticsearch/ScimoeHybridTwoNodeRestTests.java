@@ -46,7 +46,7 @@ public class ScimoeHybridTwoNodeRestTests extends ScimoeRestTestCase {
             List<LinkedHashMap<String, Double>> lists = List.of(
                     hits(search(searchNode, lexical(text), window)), hits(search(searchNode, knn(text, window), window)));
             LinkedHashMap<String, Double> fused = hits(search(searchNode, """
-                    {"scimoe_hybrid": {"retrievers": [%s, %s], "rank_window_size": %d}}""".formatted(lexical(text), knn(text, window), window),
+                    {"scimoe_hybrid": {"retrievers": [%s, %s], "rank_window_size": %s}}""".formatted(lexical(text), knn(text, window), window),
                     window));
             assertFused(fused, expectedRrf(lists, 60, window));
         }

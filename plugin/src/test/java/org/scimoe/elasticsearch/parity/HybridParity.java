@@ -64,7 +64,7 @@ public final class HybridParity {
         }
         double engine = scores.get(SearchMode.HYBRID).ndcgAt10();
         double diff = viaEs - engine;
-        System.out.printf(Locale.ROOT, "PARITY %s es=%.4f engine=%.4f diff=%.4f (engine knn=%.4f bm25=%.4f; %d queries)%n",
+        System.out.printf(Locale.ROOT, "PARITY %s es=%.4f engine=%.4f diff=%.4f (engine knn=%.4f bm25=%.4f; %s queries)%n",
                 collection.name(), viaEs, engine, diff, scores.get(SearchMode.KNN).ndcgAt10(), scores.get(SearchMode.BM25).ndcgAt10(),
                 scores.get(SearchMode.HYBRID).queries());
         System.exit(Math.abs(diff) <= tolerance ? 0 : 1);
@@ -110,8 +110,8 @@ public final class HybridParity {
                 continue;
             }
             String body = call("POST", "/parity/_search?filter_path=hits.hits._id", """
-                    {"size": %d, "_source": false, "retriever": {"scimoe_hybrid": {"query": %s, "fields": ["body"],
-                      "vector_field": "embedding", "model": "%s", "rank_window_size": %d}}}""".formatted(DEPTH, quote(text), MODEL, DEPTH));
+                    {"size": %s, "_source": false, "retriever": {"scimoe_hybrid": {"query": %s, "fields": ["body"],
+                      "vector_field": "embedding", "model": "%s", "rank_window_size": %s}}}""".formatted(DEPTH, quote(text), MODEL, DEPTH));
             List<String> ranking = new ArrayList<>();
             Matcher m = ID.matcher(body);
             while (m.find()) {
