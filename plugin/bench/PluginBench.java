@@ -785,7 +785,7 @@ final class OverloadBench {
     }
 
     private static boolean inferenceBusy(Es es) throws Exception {
-        JsonNode nodes = es.call("GET", "/_nodes/stats/thread_pool/" + "scimoe_inference", null).get("nodes");
+        JsonNode nodes = es.call("GET", "/_nodes/stats/thread_pool", null).get("nodes");
         JsonNode pool = nodes.elements().next().at("/thread_pool/scimoe_inference");
         return pool.get("active").asInt() > 0 || pool.get("queue").asInt() > 0;
     }

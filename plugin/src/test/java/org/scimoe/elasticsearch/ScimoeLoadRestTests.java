@@ -16,6 +16,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.http.client.config.RequestConfig;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.RequestOptions;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.test.ESIntegTestCase.ClusterScope;
 import org.elasticsearch.test.ESIntegTestCase.Scope;
@@ -55,7 +58,7 @@ public class ScimoeLoadRestTests extends ScimoeRestTestCase {
                 String body = bulkBody(docs.subList(from, from + perBulk), "");
                 answers.add(pool.submit(() -> {
                     go.await();
-                    return json("POST", "/burst/_bulk?pipeline=scimoe", body);
+                    return bulkPatiently("/burst/_bulk?pipeline=scimoe", body);
                 }));
             }
         }
@@ -72,7 +75,7 @@ public class ScimoeLoadRestTests extends ScimoeRestTestCase {
             } while (answers.stream().anyMatch(f -> f.isDone() == false));
         } finally {
             pool.shutdown();
-            assertTrue(pool.awaitTermination(120, TimeUnit.SECONDS));
+            assertTrue(pool.awaitTermination(600, TimeUnit.SECONDS));
         }
 
         Set<String> acknowledged = new HashSet<>();
@@ -156,6 +159,18 @@ public class ScimoeLoadRestTests extends ScimoeRestTestCase {
         json("POST", "/_scimoe/_embed", query);
         assertThat(queryPoolCompleted(), equalTo(completed));
         assertThat(((Number) json("GET", "/_scimoe/models", null).evaluate("query_cache.hits")).longValue(), equalTo(hits + 1));
+    }
+
+    /**
+     * A bulk request that may wait long for its accepted documents on a starved machine (seen: > 30 s, the REST
+     * client's default socket timeout, with the shared cores busy): a bound on waiting, not a timing assertion.
+     */
+    private static ObjectPath bulkPatiently(String path, String body) throws IOException {
+        Request request = new Request("POST", path);
+        request.setJsonEntity(body);
+        request.setOptions(RequestOptions.DEFAULT.toBuilder()
+                .setRequestConfig(RequestConfig.custom().setSocketTimeout(300_000).setConnectionRequestTimeout(300_000).build()));
+        return ObjectPath.createFromResponse(getRestClient().performRequest(request));
     }
 
     @SuppressWarnings("unchecked")
