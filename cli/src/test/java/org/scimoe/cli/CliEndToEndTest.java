@@ -113,7 +113,7 @@ class CliEndToEndTest {
             for (var leaf : reader.leaves()) {
                 String format = leaf.reader().getFieldInfos().fieldInfo("vector")
                         .getAttribute(org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat.PER_FIELD_FORMAT_KEY);
-                assertEquals("Lucene104HnswScalarQuantizedVectorsFormat", format, "the segment stores quantized vectors");
+                assertEquals("Lucene104HnswBinaryQuantizedVectorsFormat", format, "the segment stores 1-bit vectors");
             }
         }
         Run search = run("search", "the crystalline lens in vertebrates", "--index", index.toString(), "--model", MODEL, "--k", "3", "--mode", "knn");
