@@ -202,8 +202,9 @@ final class TrainCommand implements Callable<Integer> {
             Map<String, AbstractDoc> docs = data.docs();
             boolean cached = modelSpec.variant() == ModelSpec.Variant.SB_MOE && !modelSpec.trainEncoder();
             List<PairSets.Positive> validPositives = validateEvery > 0 ? data.positives().get(Split.VALID) : List.of();
-            List<PairSets.Positive> toPool = new ArrayList<>(train);
-            toPool.addAll(validPositives);
+            List<PairSets.Positive> toPool = new ArrayList<>(); // only documents of domains that train are ever pooled
+            train.stream().filter(p -> trains(p.domain())).forEach(toPool::add);
+            validPositives.stream().filter(p -> trains(p.domain())).forEach(toPool::add);
             Map<String, float[]> pooled = cached ? poolOnce(model, trainer, toPool, docs) : Map.of();
             if (resume) {
                 Path checkpoint = out.resolve("checkpoint.bin");
@@ -294,6 +295,11 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Whether a domain gets training batches (a quota of 0 leaves its weights as they are). */
+    private boolean trains(String domain) {
+        return domainPairs.getOrDefault(domain, pairsPerDomain) > 0;
+    }
+
     /** Fixed validation batches per domain and a sample of labelled validation pairs per domain. */
     private Validation validation(PairDataset data, List<PairSets.Positive> validPositives, Map<String, float[]> pooled, boolean cached,
                                   ModelSpec modelSpec, List<String> domains) {
@@ -301,7 +307,7 @@ final class TrainCommand implements Callable<Integer> {
         validPositives.forEach(p -> known.add(p.pair()));
         Map<String, List<PairBatch>> batches = new java.util.TreeMap<>();
         for (EpochBatches.Batch b : EpochBatches.plan(validPositives, batch, validPairs, seed + 7)) {
-            if (!domains.contains(b.domain()) || domainPairs.getOrDefault(b.domain(), pairsPerDomain) == 0) {
+            if (!domains.contains(b.domain()) || !trains(b.domain())) {
                 continue; // a domain that does not train needs no validation: its weights stay as they are
             }
             boolean[] excluded = maskKnownPositives ? excluded(b, known) : null;
@@ -319,7 +325,7 @@ final class TrainCommand implements Callable<Integer> {
         List<org.scimoe.training.pairs.LabelledPair> labelled = new ArrayList<>();
         for (int i : couples) {
             String d = all.get(i).domain();
-            if (domains.contains(d) && domainPairs.getOrDefault(d, pairsPerDomain) > 0 && taken.merge(d, 1, Integer::sum) <= validLabelled) {
+            if (domains.contains(d) && trains(d) && taken.merge(d, 1, Integer::sum) <= validLabelled) {
                 labelled.add(all.get(i));
                 labelled.add(all.get(i + 1));
             }
