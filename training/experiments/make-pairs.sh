@@ -21,7 +21,7 @@ awk -F'\t' 'NR > 1 && $3 == 5 && $1 != $2 { a = $1 + 0; b = $2 + 0; if (a > b) p
 awk 'NR==1 {print; next} {g=($3>=1 && $3<=3) ? 5-$3 : 0; print $1"\t"$2"\t"g}' "$CLASSIC/cranfield/qrels/test.tsv" > "$OUT/cranfield-gain.tsv"
 # min-count 2 keeps hep-th's 406k pairs co-cited at least twice (of 1.2M); the small sources need every pair,
 # so each source runs with its own minimum: pairs are built per citations file, merged after.
-./scimoe-train pairs --out "$OUT/pairs" \
+./scimoe-train pairs --out "${PAIRS_OUT:-$OUT/pairs}" \
   --collection physics="$DATA/arxiv-hep-th" --citations physics="$DATA/arxiv-hep-th/citations.tsv" \
   --collection computing="$CLASSIC/cacm" --citations computing="$OUT/cacm-citations.tsv" \
   --collection computing/citeseer="$DATA/citeseer" --citations computing/citeseer="$DATA/citeseer/citations.tsv" \

@@ -87,6 +87,10 @@ final class PairsCommand implements Callable<Integer> {
             description = "most references of one citing paper that make co-citation pairs (a seeded sample; default: all)")
     int maxRefs;
 
+    @Option(names = "--direct-pairs", description = "KEY: that collection's citations (minus held-out citing papers) are pairs too, citing "
+            + "with cited: the citation-prediction task's own signal, beside co-citation (repeatable)")
+    List<String> directPairs = new ArrayList<>();
+
     @Option(names = "--holdout-citing", defaultValue = "0",
             description = "per collection with citations: hold out up to this many citing papers (at most a fifth of the eligible) as the "
                     + "queries of a citation-prediction benchmark written to OUT/cite-KEY; no edge touching them is used (default: none)")
@@ -115,6 +119,11 @@ final class PairsCommand implements Callable<Integer> {
         }
         if (fractions.size() != 2) {
             throw new InputException("--fractions takes two numbers, train and valid, e.g. 0.8,0.1");
+        }
+        for (String key : directPairs) {
+            if (!collections.containsKey(key)) {
+                throw new InputException("--direct-pairs " + key + ": no --collection " + key + "=DIR was given");
+            }
         }
         PairCorpus corpus = new PairCorpus(domains);
         docFiles.forEach(f -> corpus.addDocuments(f, null, "", null));
@@ -154,6 +163,11 @@ final class PairsCommand implements Callable<Integer> {
             Map<DocPair, Integer> found = CoCitation.pairs(edges, key == null ? minCount : minCountOf.getOrDefault(key, minCount), maxRefs, seed);
             found.forEach((p, c) -> pairs.merge(p, c, Integer::sum));
             sources.put("co-citation " + (key == null ? "" : key + " ") + file.getFileName(), found.size());
+            if (key != null && directPairs.contains(key)) {
+                Map<DocPair, Integer> direct = CoCitation.direct(edges);
+                direct.forEach((p, c) -> pairs.merge(p, c, Integer::sum));
+                sources.put("citation " + key + " " + file.getFileName(), direct.size());
+            }
             if (key != null) {
                 cited.add(key);
             }

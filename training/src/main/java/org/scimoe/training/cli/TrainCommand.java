@@ -94,6 +94,12 @@ final class TrainCommand implements Callable<Integer> {
             + "every document (runs that differ only in the block share one pooling pass; the file belongs to one base and token limit)")
     Path poolCache;
 
+    @Option(names = "--preserve-weight", defaultValue = "0",
+            description = "sbmoe on cached vectors: each batch also takes as many training documents of the domains that do not train "
+                    + "(quota 0), and the loss adds this weight times their mean (1 - cos(block(x), x)): the block learns to leave those "
+                    + "domains where the base encoder put them (default: ${DEFAULT-VALUE}, no such term)")
+    float preserveWeight;
+
     @Option(names = "--freeze-encoder", description = "train only new parameters (experts, gate) — for shared, only the FFN of --layers; "
             + "sbmoe then trains on cached vectors")
     boolean freezeEncoder;
@@ -188,7 +194,7 @@ final class TrainCommand implements Callable<Integer> {
         Files.createDirectories(out);
         var err = spec.commandLine().getErr();
         TrainingConfig config = TrainingConfig.defaults().withLearningRates(lr, lrNew).withSchedule(warmup, steps).withMaxTokens(maxTokens)
-                .withDropout(dropout, seed).withLoss(new MultipleNegativesRankingLoss(scale, symmetric));
+                .withDropout(dropout, seed).withLoss(new MultipleNegativesRankingLoss(scale, symmetric)).withPreservation(preserveWeight);
         ObjectMapper json = new ObjectMapper();
         ObjectNode summary = json.createObjectNode();
         summary.put("variant", describe(modelSpec)).put("command", "scimoe-train " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
@@ -205,7 +211,13 @@ final class TrainCommand implements Callable<Integer> {
             List<PairSets.Positive> toPool = new ArrayList<>(); // only documents of domains that train are ever pooled
             train.stream().filter(p -> trains(p.domain())).forEach(toPool::add);
             validPositives.stream().filter(p -> trains(p.domain())).forEach(toPool::add);
-            Map<String, float[]> pooled = cached ? poolOnce(model, trainer, toPool, docs) : Map.of();
+            List<String> preserved = cached && preserveWeight > 0 ? preservedDocs(data, domains) : List.of();
+            if (preserveWeight > 0 && preserved.isEmpty()) {
+                throw new InputException("--preserve-weight needs an SB-MoE block on cached vectors (--variant sbmoe --freeze-encoder) "
+                        + "and training documents of a domain that does not train (--domain-pairs DOMAIN=0)");
+            }
+            Map<String, float[]> pooled = cached ? poolOnce(model, trainer, toPool, preserved, docs) : Map.of();
+            summary.put("preserveWeight", preserveWeight).put("preservedDocuments", preserved.size());
             if (resume) {
                 Path checkpoint = out.resolve("checkpoint.bin");
                 if (!Files.isRegularFile(checkpoint)) {
@@ -239,9 +251,11 @@ final class TrainCommand implements Callable<Integer> {
             }
             TrainingLoop.Summary result = TrainingLoop.run(trainer, epoch -> {
                 List<PairBatch> batches = new ArrayList<>();
+                Random sampler = new Random(seed * 1000L + epoch + 1);
                 for (EpochBatches.Batch b : EpochBatches.plan(train, batch, pairsPerDomain, domainPairs, seed * 1000L + epoch)) {
                     boolean[] excluded = maskKnownPositives ? excluded(b, known) : null;
-                    batches.add(cached ? pooledBatch(b, pooled, excluded) : textBatch(b, docs, modelSpec, domains, excluded));
+                    batches.add(cached ? pooledBatch(b, pooled, excluded, sample(preserved, b.anchors().size(), sampler))
+                            : textBatch(b, docs, modelSpec, domains, excluded));
                 }
                 return batches;
             }, new TrainingLoop.Options(epochs, steps, checkpointEvery, out.resolve("checkpoint.bin")), (epoch, r) -> {
@@ -406,8 +420,36 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private static PairBatch pooledBatch(EpochBatches.Batch b, Map<String, float[]> pooled, boolean[] excluded) {
+        return pooledBatch(b, pooled, excluded, List.of());
+    }
+
+    private static PairBatch pooledBatch(EpochBatches.Batch b, Map<String, float[]> pooled, boolean[] excluded, List<String> preserved) {
         return new PairBatch.Pooled(b.anchors().stream().map(pooled::get).toArray(float[][]::new),
-                b.positives().stream().map(pooled::get).toArray(float[][]::new), excluded);
+                b.positives().stream().map(pooled::get).toArray(float[][]::new), excluded,
+                preserved.isEmpty() ? null : preserved.stream().map(pooled::get).toArray(float[][]::new));
+    }
+
+    /** Training-split documents of the domains that do not train: what the preservation term keeps in place. */
+    private List<String> preservedDocs(PairDataset data, List<String> domains) {
+        List<String> ids = new ArrayList<>();
+        data.docs().values().forEach(d -> {
+            if (!trains(d.domain()) && data.splitOf().get(d.id()) == Split.TRAIN) {
+                ids.add(d.id());
+            }
+        });
+        return ids;
+    }
+
+    /** {@code n} ids drawn with replacement (none when the list is empty). */
+    private static List<String> sample(List<String> ids, int n, Random random) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(ids.get(random.nextInt(ids.size())));
+        }
+        return out;
     }
 
     /** Anchor i × positive j (i ≠ j) that are a known training pair. */
@@ -423,22 +465,24 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** A frozen encoder's pooled vectors of every training document, computed once at the bundle's full length. */
-    private Map<String, float[]> poolOnce(MoeEncoder model, Trainer trainer, List<PairSets.Positive> train, Map<String, AbstractDoc> docs) {
-        Set<String> ids = new TreeSet<>();
+    private Map<String, float[]> poolOnce(MoeEncoder model, Trainer trainer, List<PairSets.Positive> train, List<String> extra,
+                                         Map<String, AbstractDoc> docs) {
+        Set<String> ids = new TreeSet<>(extra);
         train.forEach(p -> {
             ids.add(p.pair().a());
             ids.add(p.pair().b());
         });
-        List<String> order = new ArrayList<>(ids);
         var err = spec.commandLine().getErr();
+        Map<String, float[]> saved = new HashMap<>();
         if (poolCache != null && Files.isRegularFile(poolCache)) {
-            Map<String, float[]> saved = PooledCache.read(poolCache);
+            saved.putAll(PooledCache.read(poolCache));
             if (saved.keySet().containsAll(ids)) {
                 err.printf("pooled vectors of %d documents read from %s%n", ids.size(), poolCache);
                 return saved;
             }
-            err.printf("%s lacks some of the %d documents: pooling again%n", poolCache, ids.size());
+            err.printf("%s holds %d of the %d documents: pooling the rest%n", poolCache, ids.stream().filter(saved::containsKey).count(), ids.size());
         }
+        List<String> order = ids.stream().filter(id -> !saved.containsKey(id)).toList();
         err.printf("caching pooled vectors of %d documents (encoder frozen)...%n", order.size());
         long t0 = System.nanoTime();
         List<String> texts = order.stream().map(id -> docs.get(id).embeddingText()).toList();
@@ -448,7 +492,7 @@ final class TrainCommand implements Callable<Integer> {
                         done -> err.printf(Locale.ROOT, "  pooled %d/%d (%.0f docs/s)%n", done, texts.size(), done / ((System.nanoTime() - t0) / 1e9)))
                 : PooledCache.pool(model, trainer.tokenizer(), texts, Role.DOCUMENT, 16);
         err.printf("cached in %.0f s%n", (System.nanoTime() - t0) / 1e9);
-        Map<String, float[]> out = new HashMap<>();
+        Map<String, float[]> out = new HashMap<>(saved);
         for (int i = 0; i < order.size(); i++) {
             out.put(order.get(i), vectors[i]);
         }

@@ -60,4 +60,15 @@ public final class CoCitation {
         });
         return kept;
     }
+
+    /** Each citation as a pair of the citing and the cited document (count 1; self-citations dropped). */
+    public static Map<DocPair, Integer> direct(List<Edge> edges) {
+        Map<DocPair, Integer> pairs = new TreeMap<>();
+        for (Edge e : edges) {
+            if (!e.citing().equals(e.cited())) {
+                pairs.put(new DocPair(e.citing(), e.cited()), 1);
+            }
+        }
+        return pairs;
+    }
 }

@@ -44,10 +44,18 @@ public sealed interface PairBatch {
         }
     }
 
-    /** Pooled vectors [rows][d] of anchors and positives, from a frozen encoder. */
-    record Pooled(float[][] anchors, float[][] positives, boolean[] excluded) implements PairBatch {
+    /**
+     * Pooled vectors [rows][d] of anchors and positives, from a frozen encoder; and optionally
+     * {@code preserved}: pooled vectors of texts the block should leave where the base encoder put
+     * them (documents of domains without new data), for {@link TrainingConfig#preserveWeight()}.
+     */
+    record Pooled(float[][] anchors, float[][] positives, boolean[] excluded, float[][] preserved) implements PairBatch {
         public Pooled(float[][] anchors, float[][] positives) {
-            this(anchors, positives, null);
+            this(anchors, positives, null, null);
+        }
+
+        public Pooled(float[][] anchors, float[][] positives, boolean[] excluded) {
+            this(anchors, positives, excluded, null);
         }
 
         public Pooled {

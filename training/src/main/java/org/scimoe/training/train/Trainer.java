@@ -145,9 +145,22 @@ public final class Trainer implements AutoCloseable {
                 }
                 anchors = model.head(matrix(scope, p.anchors()));
                 positives = model.head(matrix(scope, p.positives()));
+                NDArray contrastive = config.loss().compute(anchors, positives, batch.excluded());
+                if (p.preserved() == null || config.preserveWeight() == 0) {
+                    return contrastive;
+                }
+                NDArray base = matrix(scope, p.preserved());
+                return contrastive.add(preservation(model.head(base), base).mul(config.preserveWeight()));
             }
         }
         return config.loss().compute(anchors, positives, batch.excluded());
+    }
+
+    /** Mean (1 - cosine) between each text's vector through the block and its base vector. */
+    static NDArray preservation(NDArray out, NDArray base) {
+        NDArray cos = out.mul(base).sum(new int[] {1})
+                .div(out.norm(new int[] {1}).mul(base.norm(new int[] {1})).maximum(1e-12f));
+        return cos.mean().neg().add(1f);
     }
 
     static NDArray matrix(NDManager m, float[][] rows) {

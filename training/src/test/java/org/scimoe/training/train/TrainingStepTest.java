@@ -77,6 +77,38 @@ class TrainingStepTest {
         }
     }
 
+    /**
+     * The preservation term: an SB-MoE block trained on demo pairs with the vectors of other texts to
+     * keep in place moves those texts much less than the same training without the term.
+     */
+    @Test
+    void thePreservationTermKeepsOtherTextsWhereTheBasePutThem() {
+        float[][][] drift = new float[2][][];
+        for (int run = 0; run < 2; run++) {
+            ModelSpec spec = ModelSpec.sbMoe(SbMoeOptions.of(2, 32, GatePooling.ALL), false, 3);
+            TrainingConfig config = TrainingConfig.defaults().withMaxTokens(32).withSchedule(0, 0).withLearningRates(0f, 1e-2f)
+                    .withPreservation(run == 0 ? 0f : 5f);
+            try (MoeEncoder model = MoeEncoder.load(base, spec); Trainer trainer = new Trainer(model, config)) {
+                float[][] a = PooledCache.pool(model, trainer.tokenizer(), pairs.stream().map(DemoPairs.Pair::anchor).toList(), Role.QUERY, 4);
+                float[][] p = PooledCache.pool(model, trainer.tokenizer(), pairs.stream().map(DemoPairs.Pair::positive).toList(), Role.DOCUMENT, 4);
+                List<String> others = DemoPairs.load(8, 5).stream().map(DemoPairs.Pair::positive).toList();
+                float[][] keep = PooledCache.pool(model, trainer.tokenizer(), others, Role.DOCUMENT, 4);
+                for (int i = 0; i < 20; i++) {
+                    assertFalse(trainer.step(new PairBatch.Pooled(a, p, null, keep)).skipped());
+                }
+                try (ai.djl.ndarray.NDManager scope = model.parameters().scope()) {
+                    ai.djl.ndarray.NDArray x = Trainer.matrix(scope, keep);
+                    drift[run] = new float[][] {{Trainer.preservation(model.head(x), x).getFloat()}};
+                }
+            }
+        }
+        float without = drift[0][0][0];
+        float with = drift[1][0][0];
+        System.out.printf("mean 1 - cos of kept texts after 20 steps: %.5f without the term, %.5f with it%n", without, with);
+        assertTrue(without > 1e-3, "training should move the kept texts when nothing holds them, 1 - cos " + without);
+        assertTrue(with < without / 3, "the term should hold them: " + with + " vs " + without);
+    }
+
     @Test
     void aCheckpointRestoresTheTrainedModel() {
         ModelSpec spec = ModelSpec.sbMoe(SbMoeOptions.of(3, 32, GatePooling.TOP1), false, 7);
