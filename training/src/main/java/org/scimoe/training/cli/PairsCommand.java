@@ -96,6 +96,11 @@ final class PairsCommand implements Callable<Integer> {
                     + "queries of a citation-prediction benchmark written to OUT/cite-KEY; no edge touching them is used (default: none)")
     int holdoutCiting;
 
+    @Option(names = "--valid-citing", defaultValue = "0",
+            description = "with --holdout-citing: hold out up to this many more citing papers as a validation benchmark written to "
+                    + "OUT/valid-cite-KEY (for choosing checkpoints by retrieval, train --valid-benchmark); their edges leave training too")
+    int validCiting;
+
     @Option(names = "--holdout-min-refs", defaultValue = "5", description = "a held-out citing paper cites at least this many documents (default: ${DEFAULT-VALUE})")
     int holdoutMinRefs;
 
@@ -157,6 +162,14 @@ final class PairsCommand implements Callable<Integer> {
                 CitationBenchmark bench = CitationBenchmark.holdOut(key, edges, idsOf.get(key), holdoutCiting, holdoutMinRefs, benchmarkCorpus, seed);
                 edges = bench.trainingEdges(edges);
                 bench.write(out.resolve("cite-" + key.replace('/', '-')), corpus.documents(), prefix);
+                if (validCiting > 0) { // from what is left, and never showing a test query, even as a distractor
+                    List<String> candidates = new ArrayList<>(idsOf.get(key));
+                    candidates.removeAll(bench.queries());
+                    CitationBenchmark valid = CitationBenchmark.holdOut(key, edges, candidates, validCiting, holdoutMinRefs, benchmarkCorpus, seed + 1);
+                    edges = valid.trainingEdges(edges);
+                    valid.write(out.resolve("valid-cite-" + key.replace('/', '-')), corpus.documents(), prefix);
+                    benchmarks.putObject(key + " (validation)").put("queries", valid.qrels().size()).put("corpus", valid.corpus().size());
+                }
                 benchmarks.putObject(key).put("queries", bench.qrels().size()).put("corpus", bench.corpus().size())
                         .put("relevant", bench.qrels().values().stream().mapToInt(java.util.Set::size).sum());
             }

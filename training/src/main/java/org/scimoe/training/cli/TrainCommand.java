@@ -42,6 +42,7 @@ import org.scimoe.training.train.Validation;
 import org.scimoe.training.train.MultipleNegativesRankingLoss;
 import org.scimoe.training.train.PairBatch;
 import org.scimoe.training.train.PooledCache;
+import org.scimoe.training.train.RetrievalValidation;
 import org.scimoe.training.train.Trainer;
 import org.scimoe.training.train.TrainingConfig;
 import org.scimoe.training.train.TrainingLoop;
@@ -93,6 +94,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--pool-cache", description = "sbmoe, frozen encoder: keep the pooled vectors in this file and reuse them when it holds "
             + "every document (runs that differ only in the block share one pooling pass; the file belongs to one base and token limit)")
     Path poolCache;
+
+    @Option(names = "--valid-benchmark", description = "sbmoe on cached vectors: a BEIR directory (e.g. pairs' valid-cite-KEY) whose "
+            + "nDCG@10 through the block is measured at each validation and chooses the kept weights, instead of the pairs' validation loss")
+    Path validBenchmark;
 
     @Option(names = "--preserve-weight", defaultValue = "0",
             description = "sbmoe on cached vectors: each batch also takes as many training documents of the domains that do not train "
@@ -177,6 +182,8 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ModelOptions models;
 
+    private RetrievalValidation retrieval;
+
     @Spec
     CommandSpec spec;
 
@@ -217,6 +224,10 @@ final class TrainCommand implements Callable<Integer> {
                         + "and training documents of a domain that does not train (--domain-pairs DOMAIN=0)");
             }
             Map<String, float[]> pooled = cached ? poolOnce(model, trainer, toPool, preserved, docs) : Map.of();
+            if (validBenchmark != null && !cached) {
+                throw new InputException("--valid-benchmark needs an SB-MoE block on cached vectors (--variant sbmoe --freeze-encoder)");
+            }
+            retrieval = validBenchmark == null ? null : retrievalValidation(model, trainer, validBenchmark);
             summary.put("preserveWeight", preserveWeight).put("preservedDocuments", preserved.size());
             if (resume) {
                 Path checkpoint = out.resolve("checkpoint.bin");
@@ -351,7 +362,11 @@ final class TrainCommand implements Callable<Integer> {
                                                    ObjectMapper json, java.io.PrintWriter err) {
         long t0 = System.nanoTime();
         Map<String, Validation.Score> scores = validation.run(trainer, model);
+        double ndcg = retrieval == null ? Double.NaN : retrieval.ndcg(model);
         ObjectNode line = json.createObjectNode().put("step", step).put("validSeconds", (System.nanoTime() - t0) / 1e9);
+        if (retrieval != null) {
+            line.put("validNdcg10", ndcg);
+        }
         ObjectNode v = line.putObject("valid");
         StringBuilder text = new StringBuilder();
         scores.forEach((d, s) -> {
@@ -365,9 +380,16 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        err.printf(Locale.ROOT, "valid @%d (loss/F1max):%s%n", step, text);
+        err.printf(Locale.ROOT, "valid @%d (loss/F1max):%s%s%n", step, text,
+                retrieval == null ? "" : String.format(Locale.ROOT, "  benchmark nDCG@10 %.4f", ndcg));
         err.flush();
-        return scores;
+        if (retrieval == null) {
+            return scores;
+        }
+        // the kept weights follow the benchmark: BestWeights keeps the lowest value, so offer 1 - nDCG@10
+        Map<String, Validation.Score> byRetrieval = new java.util.TreeMap<>(scores);
+        byRetrieval.put(Validation.ALL, new Validation.Score(1 - ndcg, Double.NaN));
+        return byRetrieval;
     }
 
     private ModelSpec modelSpec(List<String> domains, ModelBundle base) {
@@ -429,6 +451,22 @@ final class TrainCommand implements Callable<Integer> {
                 preserved.isEmpty() ? null : preserved.stream().map(pooled::get).toArray(float[][]::new));
     }
 
+    /** The validation benchmark's queries and corpus, pooled once by the base encoder (in the pool cache, under their own keys). */
+    private RetrievalValidation retrievalValidation(MoeEncoder model, Trainer trainer, Path dir) {
+        org.scimoe.eval.BeirCollection beir = org.scimoe.eval.BeirCollection.load(dir);
+        String key = "valid-benchmark:" + dir.toAbsolutePath().normalize() + ":";
+        List<String> queryIds = new ArrayList<>(beir.queries().keySet());
+        List<String> documentIds = beir.corpus().stream().map(AbstractDoc::id).toList();
+        Map<String, String> queryTexts = new java.util.LinkedHashMap<>();
+        Map<String, String> documentTexts = new java.util.LinkedHashMap<>();
+        queryIds.forEach(id -> queryTexts.put(key + "q:" + id, beir.queries().get(id)));
+        beir.corpus().forEach(d -> documentTexts.put(key + "d:" + d.id(), d.embeddingText()));
+        Map<String, float[]> vectors = new HashMap<>(poolTexts(model, trainer, queryTexts, Role.QUERY));
+        vectors.putAll(poolTexts(model, trainer, documentTexts, Role.DOCUMENT));
+        return new RetrievalValidation(queryIds, queryIds.stream().map(id -> vectors.get(key + "q:" + id)).toArray(float[][]::new),
+                documentIds, documentIds.stream().map(id -> vectors.get(key + "d:" + id)).toArray(float[][]::new), beir.qrels());
+    }
+
     /** Training-split documents of the domains that do not train: what the preservation term keeps in place. */
     private List<String> preservedDocs(PairDataset data, List<String> domains) {
         List<String> ids = new ArrayList<>();
@@ -464,7 +502,7 @@ final class TrainCommand implements Callable<Integer> {
         return mask;
     }
 
-    /** A frozen encoder's pooled vectors of every training document, computed once at the bundle's full length. */
+    /** A frozen encoder's pooled vectors of every training document (and {@code extra} ones), computed once at the bundle's full length. */
     private Map<String, float[]> poolOnce(MoeEncoder model, Trainer trainer, List<PairSets.Positive> train, List<String> extra,
                                          Map<String, AbstractDoc> docs) {
         Set<String> ids = new TreeSet<>(extra);
@@ -472,25 +510,36 @@ final class TrainCommand implements Callable<Integer> {
             ids.add(p.pair().a());
             ids.add(p.pair().b());
         });
+        Map<String, String> texts = new java.util.LinkedHashMap<>();
+        ids.forEach(id -> texts.put(id, docs.get(id).embeddingText()));
+        return poolTexts(model, trainer, texts, Role.DOCUMENT);
+    }
+
+    /**
+     * Pooled vectors of texts by key, through the pool cache when one is given: what the file lacks is
+     * pooled and added to it (the file belongs to one base encoder and token limit).
+     */
+    private Map<String, float[]> poolTexts(MoeEncoder model, Trainer trainer, Map<String, String> texts, Role role) {
         var err = spec.commandLine().getErr();
         Map<String, float[]> saved = new HashMap<>();
         if (poolCache != null && Files.isRegularFile(poolCache)) {
             saved.putAll(PooledCache.read(poolCache));
-            if (saved.keySet().containsAll(ids)) {
-                err.printf("pooled vectors of %d documents read from %s%n", ids.size(), poolCache);
+            if (saved.keySet().containsAll(texts.keySet())) {
+                err.printf("pooled vectors of %d texts read from %s%n", texts.size(), poolCache);
                 return saved;
             }
-            err.printf("%s holds %d of the %d documents: pooling the rest%n", poolCache, ids.stream().filter(saved::containsKey).count(), ids.size());
+            err.printf("%s holds %d of the %d texts: pooling the rest%n", poolCache, texts.keySet().stream().filter(saved::containsKey).count(),
+                    texts.size());
         }
-        List<String> order = ids.stream().filter(id -> !saved.containsKey(id)).toList();
-        err.printf("caching pooled vectors of %d documents (encoder frozen)...%n", order.size());
+        List<String> order = texts.keySet().stream().filter(id -> !saved.containsKey(id)).toList();
+        err.printf("caching pooled vectors of %d texts (encoder frozen)...%n", order.size());
         long t0 = System.nanoTime();
-        List<String> texts = order.stream().map(id -> docs.get(id).embeddingText()).toList();
+        List<String> missing = order.stream().map(texts::get).toList();
         float[][] vectors = poolWithEngine
-                ? PooledCache.poolWithEngine(model.base(), texts, Role.DOCUMENT,
+                ? PooledCache.poolWithEngine(model.base(), missing, role,
                         EncoderOptions.DEFAULTS.withDevice(DeviceRequest.parse(models.device)).withThreads(models.threads),
-                        done -> err.printf(Locale.ROOT, "  pooled %d/%d (%.0f docs/s)%n", done, texts.size(), done / ((System.nanoTime() - t0) / 1e9)))
-                : PooledCache.pool(model, trainer.tokenizer(), texts, Role.DOCUMENT, 16);
+                        done -> err.printf(Locale.ROOT, "  pooled %d/%d (%.0f texts/s)%n", done, missing.size(), done / ((System.nanoTime() - t0) / 1e9)))
+                : PooledCache.pool(model, trainer.tokenizer(), missing, role, 16);
         err.printf("cached in %.0f s%n", (System.nanoTime() - t0) / 1e9);
         Map<String, float[]> out = new HashMap<>(saved);
         for (int i = 0; i < order.size(); i++) {
