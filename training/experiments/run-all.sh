@@ -14,7 +14,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 DATA=${SCIMOE_DATA:-../shared/data}
 CLASSIC=$DATA/classic-ir
 EXP=training/target/experiments
-PAIRS=$EXP/pairs
+PAIRS=${PAIRS:-$EXP/pairs}
 STEPS=${STEPS:-150}
 VALID=${VALID:-30}
 export SCIMOE_JAVA_OPTS="${SCIMOE_JAVA_OPTS:--Xmx12g}"
@@ -29,7 +29,18 @@ COMMON=(--pairs "$PAIRS" --steps "$STEPS" --batch 32 --max-tokens 64 --seed 42 -
 POOLED=(--pairs "$PAIRS" --steps "${SBMOE_STEPS:-1500}" --batch 128 --seed 42 --lr-new 1e-3 --warmup 50 --mask-known-positives
         --device cpu --validate-every 100 --valid-pairs 256 --valid-labelled 0 --pool-with-engine --pool-cache "$EXP/pooled-minilm-256.bin"
         --pairs-per-domain 2000 --domain-pairs physics=20000 --domain-pairs computing=4000)
+# SB-MoE on citations (pairs of make-pairs.sh with --direct-pairs physics): hep-th citations and co-citations, batches of
+# 256 on vectors pooled once at 256 tokens; the kept weights are those with the best nDCG@10 on the validation citation
+# benchmark (300 more held-out citing papers, valid-cite-physics), checked every 250 updates. Only physics trains; with
+# -keep, every batch also holds 256 training documents of the other domains, which the block must leave in place.
+CITE=(--pairs "$PAIRS" --seed 42 --lr-new 1e-3 --warmup 100 --mask-known-positives
+      --device cpu --validate-every 250 --valid-pairs 256 --valid-labelled 0 --valid-benchmark "$PAIRS/valid-cite-physics"
+      --pool-with-engine --pool-cache "$EXP/pooled-256.bin" --pairs-per-domain 0 --domain-pairs physics=100000)
 declare -A ARGS=(
+  [cite-sbmoe-4-all]="--variant sbmoe --freeze-encoder --experts 4 --gate all --batch 256 --steps 4000"
+  [cite-sbmoe-4-all-b1024]="--variant sbmoe --freeze-encoder --experts 4 --gate all --batch 1024 --steps 2000 --symmetric --preserve-weight 10"
+  [cite-sbmoe-4-all-keep]="--variant sbmoe --freeze-encoder --experts 4 --gate all --batch 256 --min-batch 128 --steps 6000 --preserve-weight 1"
+  [cite-sbmoe-8-all-keep]="--variant sbmoe --freeze-encoder --experts 8 --gate all --batch 256 --min-batch 128 --steps 6000 --preserve-weight 1"
   [shared-1]="--variant shared --freeze-encoder --layers middle"
   [domain-1]="--variant domain --freeze-encoder --layers middle"
   [domain-all]="--variant domain --freeze-encoder --layers all"
@@ -47,6 +58,10 @@ declare -A BENCH_DOMAIN=([cite-physics]=physics [cite-computing]=computing [cite
 
 evaluate() { # run-dir model models-dir routed(yes/no)
   local run=$1 model=$2 dir=$3 routed=$4 route
+  if [ -n "${QUICK:-}" ]; then # screening: the hep-th citation benchmark only
+    ./scimoe eval "$PAIRS/cite-physics" --mode knn --model "$model" --models-dir "$dir" --device cpu --json > "$run/ndcg-cite-physics.json" 2>/dev/null
+    return
+  fi
   ./scimoe-train eval --pairs "$PAIRS" --model "$model" --models-dir "$dir" --device cpu --json > "$run/pairs-eval.json"
   for bench in cite-physics cite-computing cite-computing-citeseer; do
     route=(); [ "$routed" = yes ] && route=(--domain "${BENCH_DOMAIN[$bench]}")
@@ -73,7 +88,7 @@ for v in "${ORDER[@]}"; do
   fi
   if [ ! -f "$run/summary.json" ] || [ -n "${RETRAIN:-}" ]; then
     # shellcheck disable=SC2086
-    if [[ $v == sbmoe-* ]]; then base_args=("${POOLED[@]}"); else base_args=("${COMMON[@]}"); fi
+    if [[ $v == sbmoe-* ]]; then base_args=("${POOLED[@]}"); elif [[ $v == cite-* ]]; then base_args=("${CITE[@]}"); else base_args=("${COMMON[@]}"); fi
     ./scimoe-train train "${base_args[@]}" ${ARGS[$v]} --out "$run" --name "exp-$v" 2> >(grep --line-buffered -v -E 'WARN|^\s*$' > "$run/train.err") > /dev/null
   fi
   echo "   trained $(date -u +%H:%M:%S)" >&2

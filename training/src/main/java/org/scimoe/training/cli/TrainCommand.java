@@ -112,6 +112,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "16", description = "pairs per batch (default: ${DEFAULT-VALUE})")
     int batch;
 
+    @Option(names = "--min-batch", defaultValue = "2", description = "smallest training batch: pairs that cannot fill one without "
+            + "repeating a document wait for the next epoch (default: ${DEFAULT-VALUE})")
+    int minBatch;
+
     @Option(names = "--max-tokens", defaultValue = "64", description = "training truncation (default: ${DEFAULT-VALUE}); the bundle keeps the base's")
     int maxTokens;
 
@@ -263,7 +267,7 @@ final class TrainCommand implements Callable<Integer> {
             TrainingLoop.Summary result = TrainingLoop.run(trainer, epoch -> {
                 List<PairBatch> batches = new ArrayList<>();
                 Random sampler = new Random(seed * 1000L + epoch + 1);
-                for (EpochBatches.Batch b : EpochBatches.plan(train, batch, pairsPerDomain, domainPairs, seed * 1000L + epoch)) {
+                for (EpochBatches.Batch b : EpochBatches.plan(train, batch, pairsPerDomain, domainPairs, minBatch, seed * 1000L + epoch)) {
                     boolean[] excluded = maskKnownPositives ? excluded(b, known) : null;
                     batches.add(cached ? pooledBatch(b, pooled, excluded, sample(preserved, b.anchors().size(), sampler))
                             : textBatch(b, docs, modelSpec, domains, excluded));
@@ -297,7 +301,8 @@ final class TrainCommand implements Callable<Integer> {
             if (best != null) {
                 best.restore();
                 best.bestSteps().forEach(summary.putObject("bestStep")::put);
-                err.printf("kept the best weights by validation loss: steps %s%n", best.bestSteps());
+                err.printf("kept the best weights by %s: steps %s%n", retrieval == null ? "validation loss" : "the validation benchmark's nDCG@10",
+                        best.bestSteps());
                 trainer.save(out.resolve("best-checkpoint.bin"));
             }
             summary.put("updates", result.updates()).put("skippedSteps", result.skipped()).put("lastEpochMeanLoss", result.lastEpochMeanLoss())

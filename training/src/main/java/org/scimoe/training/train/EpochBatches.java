@@ -30,6 +30,16 @@ public final class EpochBatches {
 
     /** @param perDomain pairs per epoch for some domains, instead of {@code pairsPerDomain} */
     public static List<Batch> plan(List<PairSets.Positive> pairs, int batchSize, int pairsPerDomain, Map<String, Integer> perDomain, long seed) {
+        return plan(pairs, batchSize, pairsPerDomain, perDomain, 2, seed);
+    }
+
+    /**
+     * @param minBatch the smallest batch formed: when the pairs left cannot fill one this big without repeating a document
+     *                 (hub documents make long tails of tiny batches, whose few in-batch negatives teach little), they wait
+     *                 for the next epoch's sample
+     */
+    public static List<Batch> plan(List<PairSets.Positive> pairs, int batchSize, int pairsPerDomain, Map<String, Integer> perDomain,
+                                   int minBatch, long seed) {
         Random random = new Random(seed);
         Map<String, List<PairSets.Positive>> byDomain = new TreeMap<>();
         pairs.forEach(p -> byDomain.computeIfAbsent(p.domain(), d -> new ArrayList<>()).add(p));
@@ -58,8 +68,8 @@ public final class EpochBatches {
                     used.add(p.pair().a());
                     used.add(p.pair().b());
                 }
-                if (anchors.size() < 2) {
-                    break; // what is left cannot form a batch without repeating a document
+                if (anchors.size() < Math.max(2, minBatch)) {
+                    break; // what is left cannot form a batch (of minBatch) without repeating a document
                 }
                 batches.add(new Batch(anchors, positives, e.getKey()));
                 pending = deferred;

@@ -44,4 +44,21 @@ class EpochBatchesTest {
         }
         assertTrue(pairsUsed >= 25, "most pairs fit in batches, used " + pairsUsed);
     }
+
+    /** A hub cited with many documents makes a tail of tiny batches; a minimum batch leaves that tail for the next epoch. */
+    @Test
+    void aMinimumBatchDropsTheTailOfTinyBatches() {
+        List<PairSets.Positive> pairs = new ArrayList<>();
+        for (int i = 0; i < 12; i++) { // two hubs: at most one pair of each per batch
+            pairs.add(new PairSets.Positive(new DocPair("hub1", "d" + i), "phys", 1));
+            pairs.add(new PairSets.Positive(new DocPair("hub2", "e" + i), "phys", 1));
+            pairs.add(new PairSets.Positive(new DocPair("x" + i, "y" + i), "phys", 1));
+        }
+        List<EpochBatches.Batch> all = EpochBatches.plan(pairs, 8, 1000, java.util.Map.of(), 2, 3);
+        assertTrue(all.stream().anyMatch(b -> b.anchors().size() < 4), "without a minimum the hub leaves small batches");
+        List<EpochBatches.Batch> full = EpochBatches.plan(pairs, 8, 1000, java.util.Map.of(), 4, 3);
+        assertFalse(full.isEmpty());
+        assertTrue(full.stream().allMatch(b -> b.anchors().size() >= 4), "every batch holds at least 4 pairs");
+        assertTrue(full.stream().mapToInt(b -> b.anchors().size()).sum() < pairs.size(), "the hub's tail waits for the next epoch");
+    }
 }
