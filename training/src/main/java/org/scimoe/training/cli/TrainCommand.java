@@ -274,13 +274,13 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 return batches;
             }, new TrainingLoop.Options(epochs, steps, checkpointEvery, out.resolve("checkpoint.bin")), (epoch, r) -> {
-                examples[0] += batch;
+                examples[0] += r.pairs();
                 window[0] += r.skipped() ? 0 : r.loss();
                 window[1] += r.skipped() ? 0 : 1;
                 try {
                     log.write(json.writeValueAsString(json.createObjectNode().put("step", r.update()).put("epoch", epoch)
                             .put("loss", r.loss()).put("gradNorm", r.gradNorm()).put("lr", r.learningRate())
-                            .put("skipped", r.skipped()).put("seconds", r.nanos() / 1e9)));
+                            .put("skipped", r.skipped()).put("pairs", r.pairs()).put("seconds", r.nanos() / 1e9)));
                     log.newLine();
                     log.flush();
                 } catch (IOException e) {

@@ -28,8 +28,8 @@ import org.scimoe.training.onnx.FloatTensor;
  */
 public final class Trainer implements AutoCloseable {
 
-    /** What one step did. {@code gradNorm} is before clipping; {@code learningRate} is the pretrained group's. */
-    public record StepResult(int update, float loss, double gradNorm, boolean skipped, double learningRate, long nanos) {}
+    /** What one step did. {@code gradNorm} is before clipping; {@code learningRate} is the pretrained group's; {@code pairs} the batch's size. */
+    public record StepResult(int update, float loss, double gradNorm, boolean skipped, double learningRate, long nanos, int pairs) {}
 
     private final MoeEncoder model;
     private final TrainingConfig config;
@@ -94,7 +94,7 @@ public final class Trainer implements AutoCloseable {
                 loss = lossArray.getFloat();
                 if (!Float.isFinite(loss)) {
                     skipped++;
-                    return new StepResult(updates, loss, Double.NaN, true, 0, System.nanoTime() - start);
+                    return new StepResult(updates, loss, Double.NaN, true, 0, System.nanoTime() - start, batch.size());
                 }
                 collector.backward(lossArray);
             }
@@ -107,7 +107,7 @@ public final class Trainer implements AutoCloseable {
             if (!Double.isFinite(norm)) {
                 skipped++;
                 Gradients.clear(grads);
-                return new StepResult(updates, loss, norm, true, 0, System.nanoTime() - start);
+                return new StepResult(updates, loss, norm, true, 0, System.nanoTime() - start, batch.size());
             }
             if (config.maxGradNorm() > 0 && norm > config.maxGradNorm()) {
                 Gradients.scale(grads, (float) (config.maxGradNorm() / norm));
@@ -120,7 +120,7 @@ public final class Trainer implements AutoCloseable {
                 optimizer.update(p, grads.get(i), (float) (peak * factor), updates);
             }
             Gradients.zero(grads);
-            return new StepResult(updates, loss, norm, false, config.pretrainedLearningRate() * factor, System.nanoTime() - start);
+            return new StepResult(updates, loss, norm, false, config.pretrainedLearningRate() * factor, System.nanoTime() - start, batch.size());
         }
     }
 
