@@ -89,6 +89,9 @@ final class IndexCommand implements Callable<Integer> {
                 out.printf("as %d passages of at most %d tokens (overlap %d; %.1f passages/s)%n", report.passages(), chunkTokens,
                         chunkOverlap, report.passages() / Math.max(seconds, 1e-9));
             }
+            var stats = encoder.stats();
+            out.printf("embedded %d texts, %d tokens, in %d batches; inference %.1f s%n", stats.texts(), stats.tokens(), stats.batches(),
+                    stats.inferenceNanos() / 1e9);
             return report.indexed() == 0 && !report.rejected().isEmpty() ? 1 : 0;
         }
     }
