@@ -17,6 +17,7 @@ import org.scimoe.embed.TextEmbedder;
 import org.scimoe.lucene.AbstractDoc;
 import org.scimoe.lucene.AbstractIndexWriter;
 import org.scimoe.lucene.AbstractSearcher;
+import org.scimoe.lucene.Chunking;
 import org.scimoe.lucene.ScreenedDocs;
 import org.scimoe.lucene.VectorQuantization;
 import org.scimoe.lucene.SearchHit;
@@ -34,6 +35,7 @@ public final class RetrievalEvaluator {
     private final String queryDomain;
     private final VectorCache cache;
     private final VectorQuantization quantization;
+    private final Chunking chunking;
 
     /** @param queryDomain domain to route queries to (domain-routed bundles), or null */
     public RetrievalEvaluator(TextEmbedder embedder, String queryDomain) {
@@ -45,10 +47,20 @@ public final class RetrievalEvaluator {
      * @param quantization  how the evaluation index stores vectors
      */
     public RetrievalEvaluator(TextEmbedder embedder, String queryDomain, VectorCache cache, VectorQuantization quantization) {
+        this(embedder, queryDomain, cache, quantization, null);
+    }
+
+    /**
+     * @param chunking how documents are cut into passages (a chunked evaluation index: kNN ranks each
+     *                 document by its best passage), or null to embed each document whole
+     */
+    public RetrievalEvaluator(TextEmbedder embedder, String queryDomain, VectorCache cache, VectorQuantization quantization,
+                              Chunking chunking) {
         this.embedder = embedder;
         this.queryDomain = queryDomain;
         this.cache = cache;
         this.quantization = quantization;
+        this.chunking = chunking;
     }
 
     public Map<SearchMode, ModeScores> evaluate(BeirCollection collection, Set<SearchMode> modes, LongConsumer progress) {
@@ -66,12 +78,27 @@ public final class RetrievalEvaluator {
             throw new ScimoeException(collection.name() + ": " + screened.rejected().size()
                     + " documents could not be indexed, first: " + screened.rejected().get(0));
         }
-        List<Embedding> docVectors = cache == null
-                ? embedder.embed(screened.inputs(), Role.DOCUMENT, progress)
-                : cache.embed(embedder, screened.inputs(), Role.DOCUMENT, progress);
-        try (AbstractIndexWriter writer = new AbstractIndexWriter(dir, embedder, quantization)) {
-            for (int i = 0; i < docVectors.size(); i++) {
-                writer.addEmbedded(screened.accepted().get(i), docVectors.get(i));
+        try (AbstractIndexWriter writer = new AbstractIndexWriter(dir, embedder, quantization, chunking)) {
+            if (chunking == null) {
+                List<Embedding> docVectors = embed(screened.inputs(), progress);
+                for (int i = 0; i < docVectors.size(); i++) {
+                    writer.addEmbedded(screened.accepted().get(i), docVectors.get(i));
+                }
+            } else {
+                List<AbstractIndexWriter.DocPassages> cuts = new ArrayList<>();
+                List<EmbedInput> inputs = new ArrayList<>();
+                for (AbstractDoc doc : screened.accepted()) {
+                    AbstractIndexWriter.DocPassages cut = writer.split(doc);
+                    cuts.add(cut);
+                    inputs.addAll(cut.inputs(doc.domain()));
+                }
+                List<Embedding> vectors = embed(inputs, asDocuments(progress, cuts.size(), inputs.size()));
+                int from = 0;
+                for (int i = 0; i < cuts.size(); i++) {
+                    int n = cuts.get(i).passages().size();
+                    writer.addPassages(screened.accepted().get(i), cuts.get(i), vectors.subList(from, from + n));
+                    from += n;
+                }
             }
             writer.commit(null);
         }
@@ -104,6 +131,26 @@ public final class RetrievalEvaluator {
             }
         }
         return scores;
+    }
+
+    private List<Embedding> embed(List<EmbedInput> inputs, LongConsumer progress) {
+        return cache == null ? embedder.embed(inputs, Role.DOCUMENT, progress) : cache.embed(embedder, inputs, Role.DOCUMENT, progress);
+    }
+
+    /** Progress in passages reported as documents (the caller counts documents). */
+    private static LongConsumer asDocuments(LongConsumer progress, int documents, int passages) {
+        if (progress == null) {
+            return null;
+        }
+        long[] done = new long[2]; // passages, documents reported
+        return n -> {
+            done[0] += n;
+            long docs = passages == 0 ? documents : done[0] * documents / passages;
+            if (docs > done[1]) {
+                progress.accept(docs - done[1]);
+                done[1] = docs;
+            }
+        };
     }
 
     private AbstractDoc withDomain(AbstractDoc doc) {

@@ -15,7 +15,18 @@ import org.apache.lucene.analysis.standard.StandardAnalyzer;
  * body    TextField (English analyzer) title + text, for BM25
  * vector  KnnFloatVectorField (cosine) the encoder's embedding of title + text
  * </pre>
- * The commit's user data records the model that made the vectors, so a search with another model fails clearly.
+ * A chunked index ({@link Chunking}) is a block-join index: each document is a block of one child per
+ * passage followed by the parent. The parent has the fields above except {@code vector}; each child has
+ * <pre>
+ * id      StringField                  the document's id (so re-adding the id replaces the whole block)
+ * domain  StringField                  the document's domain (kNN's filter applies to passages)
+ * offset  StoredField (int)            where the passage starts in the embedded text (title + " " + text)
+ * length  StoredField (int)            its length in characters
+ * vector  KnnFloatVectorField (cosine) the passage's embedding
+ * </pre>
+ * and {@code kind} (StringField) tells the two apart: {@code document} or {@code passage}.
+ * The commit's user data records the model that made the vectors, so a search with another model fails
+ * clearly, and for a chunked index the passage settings, so the searcher knows to query passages.
  */
 final class IndexFields {
     static final String ID = "id";
@@ -24,11 +35,18 @@ final class IndexFields {
     static final String DOMAIN = "domain";
     static final String BODY = "body";
     static final String VECTOR = "vector";
+    static final String KIND = "kind";
+    static final String OFFSET = "offset";
+    static final String LENGTH = "length";
+    static final String KIND_DOCUMENT = "document";
+    static final String KIND_PASSAGE = "passage";
 
     static final String COMMIT_MODEL = "scimoe.model";
     static final String COMMIT_MODEL_SHA = "scimoe.model.sha256";
     static final String COMMIT_DIMS = "scimoe.dimensions";
     static final String COMMIT_QUANTIZATION = "scimoe.quantization";
+    /** {@code <max tokens>/<overlap tokens>} of a chunked index; absent when documents are embedded whole. */
+    static final String COMMIT_CHUNKING = "scimoe.chunking";
 
     private IndexFields() {}
 

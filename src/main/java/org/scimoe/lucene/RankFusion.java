@@ -10,7 +10,8 @@ import org.scimoe.fusion.ResultFusion;
 /**
  * Hybrid mode's fusion: reciprocal rank fusion (Cormack, Clarke and Buettcher, SIGIR 2009) of the
  * kNN and BM25 lists by document id, through {@link ResultFusion} (which the Elasticsearch plugin's
- * retriever uses too). Rank-based, so cosine and BM25 scores need no calibration.
+ * retriever uses too). Rank-based, so cosine and BM25 scores need no calibration. A fused hit keeps the
+ * first list's passage (kNN's best passage on a chunked index) when it has one.
  */
 final class RankFusion {
     static final int K = ResultFusion.DEFAULT_RANK_CONSTANT;
@@ -27,7 +28,7 @@ final class RankFusion {
         List<SearchHit> fused = new ArrayList<>();
         for (ResultFusion.Scored<String> s : ResultFusion.reciprocalRank(ids, K, size, Comparator.naturalOrder())) {
             SearchHit h = byId.get(s.key());
-            fused.add(new SearchHit(h.id(), h.title(), h.text(), h.domain(), (float) s.score()));
+            fused.add(new SearchHit(h.id(), h.title(), h.text(), h.domain(), (float) s.score(), h.passage()));
         }
         return fused;
     }

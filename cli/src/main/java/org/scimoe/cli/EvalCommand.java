@@ -17,6 +17,8 @@ import org.scimoe.eval.BeirCollection;
 import org.scimoe.eval.ModeScores;
 import org.scimoe.eval.RetrievalEvaluator;
 import org.scimoe.eval.VectorCache;
+import org.scimoe.embed.PassageSplitter;
+import org.scimoe.lucene.Chunking;
 import org.scimoe.lucene.SearchMode;
 import org.scimoe.lucene.VectorQuantization;
 import picocli.CommandLine.Command;
@@ -58,6 +60,18 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--index-dir", description = "build the evaluation index in this new directory and keep it (default: in memory)")
     Path indexDir;
 
+    @Option(names = "--chunk-tokens", paramLabel = "N",
+            description = "index each document as passages of at most N tokens (as `index --chunk-tokens`): kNN ranks each document by its best passage")
+    Integer chunkTokens;
+
+    @Option(names = "--chunk-overlap", paramLabel = "M", defaultValue = "0",
+            description = "with --chunk-tokens: tokens each passage shares with the previous one (default: ${DEFAULT-VALUE})")
+    int chunkOverlap;
+
+    @Option(names = "--max-passages", defaultValue = "" + Chunking.DEFAULT_MAX_PASSAGES,
+            description = "with --chunk-tokens: passages per document at most (default: ${DEFAULT-VALUE})")
+    int maxPassages;
+
     @Mixin
     ModelOptions models;
 
@@ -85,10 +99,19 @@ final class EvalCommand implements Callable<Integer> {
         }
         VectorCache cache = noCache ? null : new VectorCache(cacheDir != null ? cacheDir : VectorCache.defaultDir());
         try (OnnxEncoder encoder = models.open();
+             PassageSplitter splitter = chunkTokens == null ? null : PassageSplitter.forBundle(models.bundle());
              Directory index = indexDir == null ? new ByteBuffersDirectory() : FSDirectory.open(indexDir)) {
+            Chunking chunking = null;
+            if (splitter != null) {
+                try {
+                    chunking = new Chunking(splitter, chunkTokens, chunkOverlap, maxPassages);
+                } catch (IllegalArgumentException e) {
+                    throw new ScimoeException("--chunk-tokens/--chunk-overlap/--max-passages: " + e.getMessage());
+                }
+            }
             // progress on stderr, so --json keeps stdout to one object
             Progress progress = new Progress(System.err, collection.corpus().size());
-            Map<SearchMode, ModeScores> scores = new RetrievalEvaluator(encoder, domain, cache, quantization)
+            Map<SearchMode, ModeScores> scores = new RetrievalEvaluator(encoder, domain, cache, quantization, chunking)
                     .evaluate(collection, selected, progress, index);
             progress.finish();
             if (cache != null && progress.done() == 0) {
@@ -102,8 +125,9 @@ final class EvalCommand implements Callable<Integer> {
                         .put("search_ms", round(s.searchMillis())));
                 out.println(mapper.writeValueAsString(root));
             } else {
-                out.printf("%s: %d documents, %d judged queries, model %s, vectors %s%n", collection.name(), collection.corpus().size(),
-                        scores.values().iterator().next().queries(), encoder.manifest().name(), quantization.label());
+                out.printf("%s: %d documents, %d judged queries, model %s, vectors %s%s%n", collection.name(), collection.corpus().size(),
+                        scores.values().iterator().next().queries(), encoder.manifest().name(), quantization.label(),
+                        chunking == null ? "" : ", passages of " + chunkTokens + " tokens (overlap " + chunkOverlap + ")");
                 out.printf("%-8s %8s %11s %7s %10s%n", "mode", "nDCG@10", "Recall@100", "MRR@10", "search ms");
                 scores.forEach((mode, s) -> out.printf("%-8s %8.4f %11.4f %7.4f %10.2f%n", mode.label(), s.ndcgAt10(), s.recallAt100(),
                         s.mrrAt10(), s.searchMillis()));

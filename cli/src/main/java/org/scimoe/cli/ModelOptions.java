@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.scimoe.bundle.BundleCatalog;
+import org.scimoe.bundle.ModelBundle;
 import org.scimoe.embed.EncoderOptions;
 import org.scimoe.embed.OnnxEncoder;
 import org.scimoe.runtime.DeviceRequest;
@@ -41,7 +42,12 @@ public final class ModelOptions {
         return BundleCatalog.scan(roots);
     }
 
+    /** The chosen bundle (e.g. for its tokenizer). */
+    public ModelBundle bundle() {
+        return catalog().get(model);
+    }
+
     public OnnxEncoder open() {
-        return OnnxEncoder.load(catalog().get(model), EncoderOptions.DEFAULTS.withDevice(DeviceRequest.parse(device)).withThreads(threads));
+        return OnnxEncoder.load(bundle(), EncoderOptions.DEFAULTS.withDevice(DeviceRequest.parse(device)).withThreads(threads));
     }
 }

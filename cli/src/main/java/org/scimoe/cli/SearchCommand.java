@@ -17,7 +17,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "search", mixinStandardHelpOptions = true, description = "Search an index with a text query.")
+@Command(name = "search", mixinStandardHelpOptions = true, description = "Search an index with a text query. "
+        + "On an index made with `index --chunk-tokens`, each document is listed once, scored by its best passage, "
+        + "which is printed under it (offset and length in characters of title + \" \" + text, its score, its text).")
 final class SearchCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "the query text")
     String query;
@@ -56,6 +58,12 @@ final class SearchCommand implements Callable<Integer> {
             int rank = 1;
             for (SearchHit h : hits) {
                 out.printf("%2d. %-18s %.4f  [%s] %s%n", rank++, h.id(), h.score(), h.domain() == null ? "-" : h.domain(), snippet(h));
+                if (h.passage() != null) {
+                    // the document's best passage: characters [offset, offset + length) of title + " " + text
+                    SearchHit.Passage p = h.passage();
+                    out.printf("    passage @%d+%d  %.4f  %s%n", p.offset(), p.length(), p.score(),
+                            p.text() == null ? "" : p.text().replaceAll("\\s+", " ").trim());
+                }
             }
             if (hits.isEmpty()) {
                 out.println("no hits");
