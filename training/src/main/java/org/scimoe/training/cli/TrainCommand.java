@@ -431,7 +431,9 @@ final class TrainCommand implements Callable<Integer> {
             case SHARED -> "shared fine-tuning";
             case DOMAIN_ROUTED -> "domain-routed experts in layers " + (layers.equals("middle") ? "middle" : layers);
             case SB_MOE -> "SB-MoE N=" + experts + " " + gate.toUpperCase(Locale.ROOT) + (freezeEncoder ? ", encoder frozen" : "");
-        } + ", " + steps + " steps x " + batch + " pairs, " + maxTokens + " tokens, seed " + seed;
+        } + ", " + steps + " steps x " + batch + " pairs, "
+                + (s.variant() == ModelSpec.Variant.SB_MOE && freezeEncoder && poolWithEngine ? "vectors pooled at the bundle's token limit" : maxTokens + " tokens")
+                + ", seed " + seed;
     }
 
     private static PairBatch textBatch(EpochBatches.Batch b, Map<String, AbstractDoc> docs, ModelSpec spec, List<String> domains,
