@@ -39,8 +39,8 @@ CITE=(--pairs "$PAIRS" --seed 42 --lr-new 1e-3 --warmup 100 --mask-known-positiv
 declare -A ARGS=(
   [cite-sbmoe-4-all]="--variant sbmoe --freeze-encoder --experts 4 --gate all --batch 256 --steps 4000"
   [cite-sbmoe-4-all-b1024]="--variant sbmoe --freeze-encoder --experts 4 --gate all --batch 1024 --steps 2000 --symmetric --preserve-weight 10"
-  [cite-sbmoe-4-all-keep]="--variant sbmoe --freeze-encoder --experts 4 --gate all --batch 256 --min-batch 128 --steps 6000 --preserve-weight 1"
-  [cite-sbmoe-8-all-keep]="--variant sbmoe --freeze-encoder --experts 8 --gate all --batch 256 --min-batch 128 --steps 6000 --preserve-weight 1"
+  [cite-sbmoe-4-all-keep]="--variant sbmoe --freeze-encoder --experts 4 --gate all --batch 256 --min-batch 128 --steps 3000 --preserve-weight 1"
+  [cite-sbmoe-8-all-keep]="--variant sbmoe --freeze-encoder --experts 8 --gate all --batch 256 --min-batch 128 --steps 3000 --preserve-weight 1"
   [shared-1]="--variant shared --freeze-encoder --layers middle"
   [domain-1]="--variant domain --freeze-encoder --layers middle"
   [domain-all]="--variant domain --freeze-encoder --layers all"
@@ -89,7 +89,19 @@ for v in "${ORDER[@]}"; do
   if [ ! -f "$run/summary.json" ] || [ -n "${RETRAIN:-}" ]; then
     # shellcheck disable=SC2086
     if [[ $v == sbmoe-* ]]; then base_args=("${POOLED[@]}"); elif [[ $v == cite-* ]]; then base_args=("${CITE[@]}"); else base_args=("${COMMON[@]}"); fi
-    ./scimoe-train train "${base_args[@]}" ${ARGS[$v]} --out "$run" --name "exp-$v" 2> >(grep --line-buffered -v -E 'WARN|^\s*$' > "$run/train.err") > /dev/null
+    # libtorch has crashed a JVM (SIGSEGV in native code) a few times in thousands of updates: checkpoint every 250
+    # updates and resume from the last checkpoint, at most 3 times (a resumed run equals an uninterrupted one).
+    resume=()
+    : > "$run/train.err"
+    for attempt in 1 2 3 4; do
+      if ./scimoe-train train "${base_args[@]}" ${ARGS[$v]} --checkpoint-every 250 "${resume[@]}" --out "$run" --name "exp-$v" \
+           2> >(grep --line-buffered -v -E 'WARN|^\s*$' >> "$run/train.err") > /dev/null; then
+        break
+      fi
+      [ "$attempt" = 4 ] || [ ! -f "$run/checkpoint.bin" ] && { echo "   training $v failed" >&2; exit 1; }
+      echo "   the JVM died (attempt $attempt); resuming from $run/checkpoint.bin" >&2
+      resume=(--resume)
+    done
   fi
   echo "   trained $(date -u +%H:%M:%S)" >&2
   [ -n "${TRAIN_ONLY:-}" ] && continue
