@@ -40,6 +40,7 @@ declare -A ARGS=(
   [cite-sbmoe-4-all]="--variant sbmoe --freeze-encoder --experts 4 --gate all --batch 256 --steps 4000"
   [cite-sbmoe-4-all-b1024]="--variant sbmoe --freeze-encoder --experts 4 --gate all --batch 1024 --steps 2000 --symmetric --preserve-weight 10"
   [cite-sbmoe-4-all-keep]="--variant sbmoe --freeze-encoder --experts 4 --gate all --batch 256 --min-batch 128 --steps 3000 --preserve-weight 1"
+  [cite-sbmoe-4-all-keep10]="--variant sbmoe --freeze-encoder --experts 4 --gate all --batch 256 --min-batch 128 --steps 3000 --preserve-weight 10"
   [cite-sbmoe-8-all-keep]="--variant sbmoe --freeze-encoder --experts 8 --gate all --batch 256 --min-batch 128 --steps 3000 --preserve-weight 1"
   [shared-1]="--variant shared --freeze-encoder --layers middle"
   [domain-1]="--variant domain --freeze-encoder --layers middle"

@@ -222,17 +222,29 @@ final class TrainCommand implements Callable<Integer> {
             List<PairSets.Positive> toPool = new ArrayList<>(); // only documents of domains that train are ever pooled
             train.stream().filter(p -> trains(p.domain())).forEach(toPool::add);
             validPositives.stream().filter(p -> trains(p.domain())).forEach(toPool::add);
-            List<String> preserved = cached && preserveWeight > 0 ? preservedDocs(data, domains) : List.of();
-            if (preserveWeight > 0 && preserved.isEmpty()) {
+            List<String> keptDocs = cached && preserveWeight > 0 ? preservedDocs(data, domains) : List.of();
+            if (preserveWeight > 0 && keptDocs.isEmpty()) {
                 throw new InputException("--preserve-weight needs an SB-MoE block on cached vectors (--variant sbmoe --freeze-encoder) "
                         + "and training documents of a domain that does not train (--domain-pairs DOMAIN=0)");
             }
-            Map<String, float[]> pooled = cached ? poolOnce(model, trainer, toPool, preserved, docs) : Map.of();
+            Map<String, float[]> pooled = cached ? poolOnce(model, trainer, toPool, keptDocs, docs) : Map.of();
+            List<String> preserved = new ArrayList<>(keptDocs);
+            if (!keptDocs.isEmpty()) { // queries are short: the titles of the kept documents stand in for them, pooled as queries
+                Map<String, String> titles = new java.util.LinkedHashMap<>();
+                keptDocs.forEach(id -> {
+                    String title = docs.get(id).title();
+                    if (title != null && !title.isBlank()) {
+                        titles.put("title:" + id, title);
+                    }
+                });
+                pooled.putAll(poolTexts(model, trainer, titles, Role.QUERY));
+                preserved.addAll(titles.keySet());
+            }
             if (validBenchmark != null && !cached) {
                 throw new InputException("--valid-benchmark needs an SB-MoE block on cached vectors (--variant sbmoe --freeze-encoder)");
             }
             retrieval = validBenchmark == null ? null : retrievalValidation(model, trainer, validBenchmark);
-            summary.put("preserveWeight", preserveWeight).put("preservedDocuments", preserved.size());
+            summary.put("preserveWeight", preserveWeight).put("preservedDocuments", keptDocs.size()).put("preservedTexts", preserved.size());
             if (resume) {
                 Path checkpoint = out.resolve("checkpoint.bin");
                 if (!Files.isRegularFile(checkpoint)) {
