@@ -118,9 +118,10 @@ public final class AbstractSearcher implements AutoCloseable {
         return switch (mode) {
             case KNN -> knn(vector, k, domainFilter);
             case BM25 -> bm25(text, k, domainFilter);
+            // BM25 first, as the plugin's scimoe_hybrid short form: the order decides ties (RankFusion).
             case HYBRID -> RankFusion.fuse(List.of(
-                    knn(vector, Math.max(k, CANDIDATES), domainFilter),
-                    bm25(text, Math.max(k, CANDIDATES), domainFilter)), k);
+                    bm25(text, Math.max(k, CANDIDATES), domainFilter),
+                    knn(vector, Math.max(k, CANDIDATES), domainFilter)), k);
         };
     }
 

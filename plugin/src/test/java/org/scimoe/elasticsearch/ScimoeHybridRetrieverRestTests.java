@@ -63,7 +63,7 @@ public class ScimoeHybridRetrieverRestTests extends ScimoeRestTestCase {
         LinkedHashMap<String, Double> fused = search("""
                 {"scimoe_hybrid": {"retrievers": [%s, %s], "rank_constant": 20, "rank_window_size": %s}}"""
                 .formatted(lexical(QUERY), knn(QUERY, window), window), "\"size\": " + window);
-        assertFused(fused, expectedRrf(lists, 20, window));
+        assertFused(fused, expectedRrf(lists, 20, window), lists);
     }
 
     public void testFromAndSizePageThroughTheFusedRanking() throws IOException {
@@ -81,7 +81,7 @@ public class ScimoeHybridRetrieverRestTests extends ScimoeRestTestCase {
         LinkedHashMap<String, Double> fused = search("""
                 {"scimoe_hybrid": {"retrievers": [%s, %s], "method": "linear", "weights": [0.3, 2.0], "rank_window_size": %s}}"""
                 .formatted(lexical(QUERY), knn(QUERY, window), window), "\"size\": " + window);
-        assertFused(fused, expectedLinear(lists, new double[] {0.3, 2.0}, window));
+        assertFused(fused, expectedLinear(lists, new double[] {0.3, 2.0}, window), lists);
         // Weights matter: the kNN side alone (lexical weight 0) ranks as kNN does.
         LinkedHashMap<String, Double> knnOnly = search("""
                 {"scimoe_hybrid": {"retrievers": [%s, %s], "method": "linear", "weights": [0, 1], "rank_window_size": %s}}"""
@@ -108,7 +108,7 @@ public class ScimoeHybridRetrieverRestTests extends ScimoeRestTestCase {
         LinkedHashMap<String, Double> fused = search("""
                 {"scimoe_hybrid": {"query": %s, "fields": ["body"], "vector_field": "embedding", "rank_window_size": 10, %s}}"""
                 .formatted(quote(text), filter), "\"size\": 10, \"_source\": [\"domain\"]");
-        assertFused(fused, expectedRrf(lists, 60, 10));
+        assertFused(fused, expectedRrf(lists, 60, 10), lists);
         ObjectPath domains = json("POST", "/papers/_search", """
                 {"size": 10, "_source": ["domain"], "retriever": {"scimoe_hybrid": {"query": %s, "fields": ["body"],
                   "vector_field": "embedding", "rank_window_size": 10, %s}}}""".formatted(quote(text), filter));

@@ -48,7 +48,7 @@ public class ScimoeHybridTwoNodeRestTests extends ScimoeRestTestCase {
             LinkedHashMap<String, Double> fused = hits(search(searchNode, """
                     {"scimoe_hybrid": {"retrievers": [%s, %s], "rank_window_size": %s}}""".formatted(lexical(text), knn(text, window), window),
                     window));
-            assertFused(fused, expectedRrf(lists, 60, window));
+            assertFused(fused, expectedRrf(lists, 60, window), lists);
         }
     }
 

@@ -31,7 +31,9 @@ import org.scimoe.runtime.DeviceRequest;
  * every judged query with the scimoe_hybrid short form, and compares nDCG@10 with the engine's own
  * hybrid mode (RetrievalEvaluator) in this JVM. Both sides get the same text to embed (the engine's
  * title + text) and the same BM25 analysis ({@code scimoe_english} on title + text via copy_to), so
- * what is compared is the retrieval and the fusion.
+ * what is compared is the retrieval and the fusion. Both fuse with {@code ResultFusion}, lexical list
+ * first, and order equal RRF scores by rank (issue 11: ties ordered by Lucene doc on the node and by id
+ * in the engine made a gap of 0.011 on the MEDLINE slice), so the rankings are the same hit for hit.
  * Prints one line {@code PARITY <name> es=<x> engine=<y> diff=<d>}; exits 1 when |d| > the tolerance.
  * Usage: HybridParity URL BUNDLES_DIR COLLECTION_DIR [TOLERANCE]
  */
