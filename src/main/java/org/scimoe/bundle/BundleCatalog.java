@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  */
 public final class BundleCatalog {
     /** The bundle used when the caller names none. */
-    public static final String DEFAULT_BUNDLE = "minilm-l6-v2";
+    public static final String DEFAULT_BUNDLE = "scimoe-minilm-cite";
 
     /** A directory that looked like a bundle but could not be opened. */
     public record Problem(Path directory, String reason) {}

@@ -47,7 +47,7 @@ public abstract class ScimoeRestTestCase extends ESIntegTestCase {
         Path dir = Path.of(System.getProperty("java.io.tmpdir")).resolve("scimoe-served-bundles").toAbsolutePath();
         try {
             Files.createDirectories(dir);
-            for (String name : List.of("minilm-l6-v2", "minilm-l6-v2-q")) {
+            for (String name : List.of(org.scimoe.bundle.BundleCatalog.DEFAULT_BUNDLE, "minilm-l6-v2", "minilm-l6-v2-q")) {
                 Path link = dir.resolve(name);
                 if (Files.exists(link) == false) {
                     Files.deleteIfExists(link);
