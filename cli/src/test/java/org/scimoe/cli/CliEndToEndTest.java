@@ -60,7 +60,7 @@ class CliEndToEndTest {
         assertEquals(0, filtered.status(), filtered.err());
         assertTrue(filtered.out().lines().allMatch(l -> l.contains("[aeronautics]") || l.equals("no hits")), filtered.out());
 
-        Run wrongModel = run("search", "lens", "--index", index.toString());
+        Run wrongModel = run("search", "lens", "--index", index.toString(), "--model", "minilm-l6-v2");
         assertEquals(2, wrongModel.status());
         assertTrue(wrongModel.err().contains("built with model 'minilm-l6-v2-q'"), wrongModel.err());
     }
