@@ -17,6 +17,8 @@ import java.util.stream.Stream;
 public final class BundleCatalog {
     /** The bundle used when the caller names none. */
     public static final String DEFAULT_BUNDLE = "scimoe-minilm-cite";
+    /** The encoder the default was trained from: the trainer's default base (training starts from an encoder, not from the trained default). */
+    public static final String DEFAULT_BASE = "minilm-l6-v2";
 
     /** A directory that looked like a bundle but could not be opened. */
     public record Problem(Path directory, String reason) {}

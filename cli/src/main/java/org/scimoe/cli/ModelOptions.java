@@ -25,6 +25,13 @@ public final class ModelOptions {
     @Option(names = "--threads", description = "ONNX Runtime threads per inference, 0 = all cores (default: ${DEFAULT-VALUE})", defaultValue = "0")
     public int threads;
 
+    /** When the command line gave no --model, use {@code name} instead of the serving default (the trainer starts from a base encoder). */
+    public void defaultTo(picocli.CommandLine.Model.CommandSpec spec, String name) {
+        if (!spec.commandLine().getParseResult().hasMatchedOption("--model")) {
+            model = name;
+        }
+    }
+
     public BundleCatalog catalog() {
         List<Path> roots = new ArrayList<>();
         if (modelsDir != null) {

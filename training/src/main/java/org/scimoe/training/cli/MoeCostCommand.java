@@ -66,6 +66,7 @@ final class MoeCostCommand implements Callable<Integer> {
             throw new IllegalArgumentException("the abstracts need a domain each, and at least two domains");
         }
         Path dir = Files.createDirectories(work != null ? work : home.resolve("training/target/bench-bundles"));
+        models.defaultTo(spec, org.scimoe.bundle.BundleCatalog.DEFAULT_BASE);
         ModelBundle base = models.catalog().get(models.model);
         Map<String, ModelBundle> variants = variants(base, domains, dir);
         List<EmbedInput> labelled = docs.stream().map(d -> new EmbedInput(d.embeddingText(), d.domain())).toList();

@@ -42,6 +42,7 @@ final class PairEvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        models.defaultTo(spec, org.scimoe.bundle.BundleCatalog.DEFAULT_BASE);
         Split s = Split.valueOf(split.toUpperCase(Locale.ROOT));
         if (s == Split.TRAIN) {
             throw new InputException("--split: labelled pairs exist for valid and test only");

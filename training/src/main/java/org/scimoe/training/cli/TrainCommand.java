@@ -193,6 +193,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        models.defaultTo(spec, org.scimoe.bundle.BundleCatalog.DEFAULT_BASE);
         PairDataset data = PairDataset.read(pairs);
         List<PairSets.Positive> train = data.positives().get(Split.TRAIN);
         if (train.isEmpty()) {
