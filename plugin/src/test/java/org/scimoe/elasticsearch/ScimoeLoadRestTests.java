@@ -123,7 +123,7 @@ public class ScimoeLoadRestTests extends ScimoeRestTestCase {
         call("PUT", "/_ingest/pipeline/scimoe", ScimoeSingleNodeRestTests.PIPELINE);
         call("PUT", "/few", ScimoeSingleNodeRestTests.MAPPING);
         json("POST", "/few/_bulk?pipeline=scimoe&refresh=true", bulkBody(demoAbstracts(1), ""));
-        long[] before = ScimoeSingleNodeRestTests.textsAndBatches();
+        long[] before = ScimoeSingleNodeRestTests.textsAndBatches(org.scimoe.bundle.BundleCatalog.DEFAULT_BUNDLE);
         int n = 16;
         ExecutorService pool = Executors.newFixedThreadPool(n);
         CountDownLatch go = new CountDownLatch(1);
@@ -145,7 +145,7 @@ public class ScimoeLoadRestTests extends ScimoeRestTestCase {
         } finally {
             pool.shutdown();
         }
-        long[] after = ScimoeSingleNodeRestTests.textsAndBatches();
+        long[] after = ScimoeSingleNodeRestTests.textsAndBatches(org.scimoe.bundle.BundleCatalog.DEFAULT_BUNDLE);
         assertThat(after[0] - before[0], equalTo((long) n));
         assertThat("query texts shared batches", after[1] - before[1], lessThan((long) n));
     }

@@ -51,7 +51,7 @@ public class ScimoeSingleNodeRestTests extends ScimoeRestTestCase {
         for (Map.Entry<String, Map<String, Object>> e : bad.entrySet()) {
             bulk.append("{\"index\":{\"_id\":\"").append(e.getKey()).append("\"}}\n").append(toJson(e.getValue())).append('\n');
         }
-        long[] before = textsAndBatches();
+        long[] before = textsAndBatches("minilm-l6-v2");
         ObjectPath result = json("POST", "/abstracts/_bulk?pipeline=scimoe&refresh=true", bulk.toString());
         List<Object> items = result.evaluate("items");
         assertThat(items.size(), equalTo(docs.size() + bad.size()));
@@ -74,7 +74,7 @@ public class ScimoeSingleNodeRestTests extends ScimoeRestTestCase {
 
         // The documents of the bulk request were embedded in batches, not one by one
         // (the suite's other tests share the node, so compare with the counters before the bulk).
-        long[] afterBulk = textsAndBatches();
+        long[] afterBulk = textsAndBatches("minilm-l6-v2");
         assertThat(afterBulk[0] - before[0], equalTo((long) docs.size()));
         assertThat(afterBulk[1] - before[1], lessThan((long) docs.size()));
 
@@ -113,8 +113,13 @@ public class ScimoeSingleNodeRestTests extends ScimoeRestTestCase {
     }
 
     public void testEmbedEndpoint() throws IOException {
+        ObjectPath byDefault = json("POST", "/_scimoe/_embed", """
+                {"texts": ["boundary layer transition on a flat plate"], "role": "query"}""");
+        assertThat(byDefault.evaluate("model"), equalTo(org.scimoe.bundle.BundleCatalog.DEFAULT_BUNDLE));
+        assertThat(byDefault.evaluate("dimensions"), equalTo(384));
         ObjectPath r = json("POST", "/_scimoe/_embed", """
-                {"texts": ["boundary layer transition on a flat plate", "retrieval of library documents"], "role": "query"}""");
+                {"texts": ["boundary layer transition on a flat plate", "retrieval of library documents"], "role": "query",
+                 "model": "minilm-l6-v2"}""");
         assertThat(r.evaluate("model"), equalTo("minilm-l6-v2"));
         assertThat(r.evaluate("dimensions"), equalTo(384));
         List<Object> vector = r.evaluate("embeddings.0.vector");
@@ -195,8 +200,8 @@ public class ScimoeSingleNodeRestTests extends ScimoeRestTestCase {
     public void testProcessorOptions() throws IOException {
         call("PUT", "/abstracts", MAPPING);
         call("PUT", "/_ingest/pipeline/options", """
-                {"processors": [{"scimoe_embed": {"field": "text", "ignore_missing": true, "routing_field": "routing",
-                    "on_failure": [{"scimoe_embed": {"field": "fallback", "target_field": "embedding"}}]}}]}""");
+                {"processors": [{"scimoe_embed": {"field": "text", "model": "minilm-l6-v2", "ignore_missing": true, "routing_field": "routing",
+                    "on_failure": [{"scimoe_embed": {"field": "fallback", "target_field": "embedding", "model": "minilm-l6-v2"}}]}}]}""");
         call("PUT", "/abstracts/_doc/no-text?pipeline=options&refresh=true", "{\"title\": \"only a title\"}");
         call("PUT", "/abstracts/_doc/with-text?pipeline=options&refresh=true", "{\"text\": \"fetal plasma glucose\"}");
         call("PUT", "/abstracts/_doc/recovered?pipeline=options&refresh=true", "{\"text\": 5, \"fallback\": \"fetal plasma glucose\"}");
@@ -275,8 +280,8 @@ public class ScimoeSingleNodeRestTests extends ScimoeRestTestCase {
 
     /** The default model's texts and batches so far (0, 0 before it is loaded). */
     @SuppressWarnings("unchecked")
-    static long[] textsAndBatches() throws IOException {
-        Map<String, Object> stats = (Map<String, Object>) model(json("GET", "/_scimoe/models", null), "minilm-l6-v2").get("stats");
+    static long[] textsAndBatches(String modelName) throws IOException {
+        Map<String, Object> stats = (Map<String, Object>) model(json("GET", "/_scimoe/models", null), modelName).get("stats");
         return stats == null ? new long[2]
                 : new long[] {((Number) stats.get("texts")).longValue(), ((Number) stats.get("batches")).longValue()};
     }

@@ -38,7 +38,7 @@ public class ScimoeTwoNodeRestTests extends ScimoeRestTestCase {
 
             ObjectPath knn = ObjectPath.createFromResponse(send(searchNode, "POST", "/abstracts/_search", """
                     {"knn": {"field": "embedding", "k": 3, "num_candidates": 12,
-                       "query_vector_builder": {"scimoe": {"text": "wing aerodynamics in a propeller slipstream"}}}}"""));
+                       "query_vector_builder": {"scimoe": {"model": "minilm-l6-v2", "text": "wing aerodynamics in a propeller slipstream"}}}}"""));
             assertThat(knn.evaluate("hits.hits.0._id"), equalTo("cranfield-1"));
 
             // The query was embedded by the coordinating node; the ingest node embedded documents only.
