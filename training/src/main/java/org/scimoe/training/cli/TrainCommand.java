@@ -223,7 +223,7 @@ final class TrainCommand implements Callable<Integer> {
             List<PairSets.Positive> toPool = new ArrayList<>(); // only documents of domains that train are ever pooled
             train.stream().filter(p -> trains(p.domain())).forEach(toPool::add);
             validPositives.stream().filter(p -> trains(p.domain())).forEach(toPool::add);
-            List<String> keptDocs = cached && preserveWeight > 0 ? preservedDocs(data, domains) : List.of();
+            List<String> keptDocs = cached && preserveWeight > 0 ? preservedDocs(data) : List.of();
             if (preserveWeight > 0 && keptDocs.isEmpty()) {
                 throw new InputException("--preserve-weight needs an SB-MoE block on cached vectors (--variant sbmoe --freeze-encoder) "
                         + "and training documents of a domain that does not train (--domain-pairs DOMAIN=0)");
@@ -488,7 +488,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Training-split documents of the domains that do not train: what the preservation term keeps in place. */
-    private List<String> preservedDocs(PairDataset data, List<String> domains) {
+    private List<String> preservedDocs(PairDataset data) {
         List<String> ids = new ArrayList<>();
         data.docs().values().forEach(d -> {
             if (!trains(d.domain()) && data.splitOf().get(d.id()) == Split.TRAIN) {
