@@ -12,7 +12,7 @@ MODEL=$1; shift
 COLLECTIONS=("${@:-cranfield medline cisi cacm}")
 OUT=target/bench
 mkdir -p "$OUT/quantize"
-awk 'NR==1 {print; next} {g=($3>=1 && $3<=4) ? 5-$3 : 0; print $1"\t"$2"\t"g}' "$DATA/cranfield/qrels/test.tsv" > "$OUT/cranfield-gain.tsv"
+bench/cranfield-gains "$DATA/cranfield/qrels/test.tsv" "$OUT/cranfield-gain.tsv"
 for c in ${COLLECTIONS[@]}; do
   qrels=()
   [ "$c" = cranfield ] && qrels=(--qrels "$OUT/cranfield-gain.tsv")

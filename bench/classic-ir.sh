@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 DATA=${SCIMOE_CLASSIC_IR:-../shared/data/classic-ir}
 OUT=target/bench
 mkdir -p "$OUT"
-awk 'NR==1 {print; next} {g=($3>=1 && $3<=4) ? 5-$3 : 0; print $1"\t"$2"\t"g}' "$DATA/cranfield/qrels/test.tsv" > "$OUT/cranfield-gain.tsv"
+bench/cranfield-gains "$DATA/cranfield/qrels/test.tsv" "$OUT/cranfield-gain.tsv"
 for model in "$@"; do
   : > "$OUT/classic-ir-$model.jsonl"
   for c in cranfield medline cisi cacm; do

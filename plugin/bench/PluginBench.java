@@ -75,7 +75,11 @@ public class PluginBench {
             String[] urls = args[0].split(",");
             Es before = new Es(urls[0]), after = new Es(urls[1]);
             new ConcurrentQueryBench(List.of(before, after), List.of("before", "after"), collection.corpus(), queryTexts)
-                    .run(rounds, new int[] {1, 8, 32}, Double.parseDouble(System.getProperty("bench.seconds", "10")));
+                    .run(rounds, java.util.Arrays.stream(System.getProperty("bench.clients", "1,8,32").split(",")).mapToInt(Integer::parseInt).toArray(),
+                            Double.parseDouble(System.getProperty("bench.seconds", "10")));
+            if (!Boolean.parseBoolean(System.getProperty("bench.overload", "true"))) {
+                return;
+            }
             OverloadBench overload = new OverloadBench(collection.corpus(), 32, bulkSize,
                     Double.parseDouble(System.getProperty("bench.send.seconds", "60")),
                     Double.parseDouble(System.getProperty("bench.timeout.seconds", "60")));

@@ -33,15 +33,26 @@ POOLED=(--pairs "$PAIRS" --steps "${SBMOE_STEPS:-1500}" --batch 128 --seed 42 --
 # 256 on vectors pooled once at 256 tokens; the kept weights are those with the best nDCG@10 on the validation citation
 # benchmark (300 more held-out citing papers, valid-cite-physics), checked every 250 updates. Only physics trains; with
 # -keep, every batch also holds 256 training documents of the other domains, which the block must leave in place.
+# A variant named bge-cite-... is the cite-... recipe on bge-small-en-v1.5 (its own pool cache). Every cite-* run tests its
+# block and the base side by side on pooled vectors (train --test-benchmark/--test-pairs: the engine's evaluator, each text
+# pooled once) instead of re-embedding every collection through its bundle: test.json.
 CITE=(--pairs "$PAIRS" --seed 42 --lr-new 1e-3 --warmup 100 --mask-known-positives
       --device cpu --validate-every 250 --valid-pairs 256 --valid-labelled 0 --valid-benchmark "$PAIRS/valid-cite-physics"
-      --pool-with-engine --pool-cache "$EXP/pooled-256.bin" --pairs-per-domain 0 --domain-pairs physics=100000)
+      --pairs-per-domain 0 --domain-pairs physics=100000 --pool-with-engine --test-pairs)
+for bench in cite-physics cite-computing cite-computing-citeseer; do CITE+=(--test-benchmark "$bench=$PAIRS/$bench"); done
+for domain in aeronautics:cranfield medicine:medline information-science:cisi computing:cacm; do
+  CITE+=(--test-benchmark "${domain%%:*}=$CLASSIC/${domain#*:}")
+  [ -f "$PAIRS/heldout-qrels/${domain%%:*}.tsv" ] && CITE+=(--test-qrels "${domain%%:*}=$PAIRS/heldout-qrels/${domain%%:*}.tsv")
+done
 declare -A ARGS=(
   [cite-sbmoe-4-all]="--variant sbmoe --freeze-encoder --experts 4 --gate all --batch 256 --steps 4000"
   [cite-sbmoe-4-all-b1024]="--variant sbmoe --freeze-encoder --experts 4 --gate all --batch 1024 --steps 2000 --symmetric --preserve-weight 10"
   [cite-sbmoe-4-all-keep]="--variant sbmoe --freeze-encoder --experts 4 --gate all --batch 256 --min-batch 128 --steps 3000 --preserve-weight 1"
   [cite-sbmoe-4-all-keep10]="--variant sbmoe --freeze-encoder --experts 4 --gate all --batch 256 --min-batch 128 --steps 3000 --preserve-weight 10"
   [cite-sbmoe-8-all-keep10]="--variant sbmoe --freeze-encoder --experts 8 --gate all --batch 256 --min-batch 128 --steps 3000 --preserve-weight 10"
+  [cite-sbmoe-2-all-keep10]="--variant sbmoe --freeze-encoder --experts 2 --gate all --batch 256 --min-batch 128 --steps 3000 --preserve-weight 10"
+  [cite-sbmoe-4-top1-keep10]="--variant sbmoe --freeze-encoder --experts 4 --gate top1 --batch 256 --min-batch 128 --steps 3000 --preserve-weight 10"
+  [cite-shared-keep10]="--variant sbmoe --freeze-encoder --experts 1 --gate all --batch 256 --min-batch 128 --steps 3000 --preserve-weight 10"
   [shared-1]="--variant shared --freeze-encoder --layers middle"
   [domain-1]="--variant domain --freeze-encoder --layers middle"
   [domain-all]="--variant domain --freeze-encoder --layers all"
@@ -89,13 +100,15 @@ for v in "${ORDER[@]}"; do
   fi
   if [ ! -f "$run/summary.json" ] || [ -n "${RETRAIN:-}" ]; then
     # shellcheck disable=SC2086
-    if [[ $v == sbmoe-* ]]; then base_args=("${POOLED[@]}"); elif [[ $v == cite-* ]]; then base_args=("${CITE[@]}"); else base_args=("${COMMON[@]}"); fi
+    recipe=${v#bge-} model=(--pool-cache "$EXP/pooled-256.bin")
+    [[ $v == bge-* ]] && model=(--model bge-small-en-v1.5 --pool-cache "$EXP/pooled-bge-small-256.bin")
+    if [[ $v == sbmoe-* ]]; then base_args=("${POOLED[@]}"); elif [[ $recipe == cite-* ]]; then base_args=("${CITE[@]}" "${model[@]}"); else base_args=("${COMMON[@]}"); fi
     # libtorch has crashed a JVM (SIGSEGV in native code) a few times in thousands of updates: checkpoint every 250
     # updates and resume from the last checkpoint, at most 3 times (a resumed run equals an uninterrupted one).
     resume=()
     : > "$run/train.err"
     for attempt in 1 2 3 4; do
-      if ./scimoe-train train "${base_args[@]}" ${ARGS[$v]} --checkpoint-every 250 "${resume[@]}" --out "$run" --name "exp-$v" \
+      if ./scimoe-train train "${base_args[@]}" ${ARGS[$recipe]} --checkpoint-every 250 "${resume[@]}" --out "$run" --name "exp-$v" \
            2> >(grep --line-buffered -v -E 'WARN|^\s*$' >> "$run/train.err") > /dev/null; then
         break
       fi
@@ -106,6 +119,7 @@ for v in "${ORDER[@]}"; do
   fi
   echo "   trained $(date -u +%H:%M:%S)" >&2
   [ -n "${TRAIN_ONLY:-}" ] && continue
+  [[ ${v#bge-} == cite-* ]] && continue # tested on pooled vectors by train itself (test.json)
   routed=no
   [[ $v == domain-* ]] && routed=yes
   evaluate "$run" "exp-$v" "$run/bundle" "$routed"

@@ -68,7 +68,7 @@ public final class OnnxEncoder implements TextEmbedder {
         TextTokenizer tokenizer = new TextTokenizer(bundle.tokenizerPath(), manifest.maxTokens());
         SessionFactory.OpenSession open;
         try {
-            open = new SessionFactory(options.intraOpThreads()).open(bundle.modelPath(), options.device());
+            open = new SessionFactory(options.intraOpThreads(), options.spinning()).open(bundle.modelPath(), options.device());
         } catch (RuntimeException e) {
             tokenizer.close();
             throw e;

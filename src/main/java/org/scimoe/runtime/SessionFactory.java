@@ -26,15 +26,28 @@ public final class SessionFactory {
 
     private final CudaSupport cuda;
     private final int intraOpThreads;
+    private final boolean spinning;
 
-    /** @param intraOpThreads threads per inference; 0 lets ONNX Runtime use every core */
-    public SessionFactory(CudaSupport cuda, int intraOpThreads) {
+    /**
+     * @param intraOpThreads threads per inference; 0 lets ONNX Runtime use every core
+     * @param spinning       whether idle intra-op threads spin-wait (ONNX Runtime's default) or sleep
+     */
+    public SessionFactory(CudaSupport cuda, int intraOpThreads, boolean spinning) {
         this.cuda = cuda;
         this.intraOpThreads = intraOpThreads;
+        this.spinning = spinning;
+    }
+
+    public SessionFactory(CudaSupport cuda, int intraOpThreads) {
+        this(cuda, intraOpThreads, true);
+    }
+
+    public SessionFactory(int intraOpThreads, boolean spinning) {
+        this(CudaSupport.ONNX_RUNTIME, intraOpThreads, spinning);
     }
 
     public SessionFactory(int intraOpThreads) {
-        this(CudaSupport.ONNX_RUNTIME, intraOpThreads);
+        this(intraOpThreads, true);
     }
 
     public OpenSession open(Path model, DeviceRequest request) {
@@ -74,6 +87,9 @@ public final class SessionFactory {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             if (intraOpThreads > 0) {
                 options.setIntraOpNumThreads(intraOpThreads);
+            }
+            if (!spinning) { // the session option ONNX Runtime documents for this ("session.intra_op.allow_spinning")
+                options.addConfigEntry("session.intra_op.allow_spinning", "0");
             }
             if (onCuda) {
                 try {

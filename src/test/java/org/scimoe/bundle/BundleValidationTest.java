@@ -111,7 +111,7 @@ class BundleValidationTest {
         ModelBundle damaged = ModelBundle.open(dir);
         BundleException sum = assertThrows(BundleException.class, () -> OnnxEncoder.load(damaged, CPU));
         assertTrue(sum.getMessage().contains("is damaged or was replaced"), sum.getMessage());
-        EncoderOptions unchecked = new EncoderOptions(DeviceRequest.CPU, 1, 8192, 64, true, false);
+        EncoderOptions unchecked = new EncoderOptions(DeviceRequest.CPU, 1, 8192, 64, true, false, true);
         ScimoeException ort = assertThrows(ScimoeException.class, () -> OnnxEncoder.load(damaged, unchecked));
         assertTrue(ort.getMessage().contains("ONNX Runtime cannot load"), ort.getMessage());
     }

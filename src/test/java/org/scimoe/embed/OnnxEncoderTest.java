@@ -36,6 +36,16 @@ class OnnxEncoderTest {
     }
 
     @Test
+    void sleepingInferenceThreadsGiveTheSameVectors() {
+        // a node turns ONNX Runtime's spin-waiting off (scimoe.inference.spinning); the session option must not change results
+        try (OnnxEncoder sleeping = OnnxEncoder.load(TestBundles.bundle(TestBundles.FP32),
+                EncoderOptions.DEFAULTS.withDevice(org.scimoe.runtime.DeviceRequest.CPU).withThreads(2).withSpinning(false))) {
+            assertArrayEquals(TestBundles.fp32().embedOne(LENS, null, Role.DOCUMENT).vector(),
+                    sleeping.embedOne(LENS, null, Role.DOCUMENT).vector(), 1e-6f);
+        }
+    }
+
+    @Test
     void resultsComeBackInCallerOrderWhateverTheBatching() {
         OnnxEncoder encoder = TestBundles.fp32();
         List<EmbedInput> inputs = new ArrayList<>();

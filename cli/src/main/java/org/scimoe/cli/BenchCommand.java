@@ -72,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
             ModelBundle bundle = models.catalog().get(name);
             for (boolean sorted : new boolean[] {true, false}) {
                 for (int b : batchSizes) {
-                    EncoderOptions options = new EncoderOptions(DeviceRequest.CPU, threads, Integer.MAX_VALUE, b, sorted, false);
+                    EncoderOptions options = new EncoderOptions(DeviceRequest.CPU, threads, Integer.MAX_VALUE, b, sorted, false, true);
                     try (OnnxEncoder encoder = OnnxEncoder.load(bundle, options);
                          BareSession bare = new BareSession(bundle, threads, texts, b, sorted)) {
                         List<EmbedInput> inputs = texts.stream().map(EmbedInput::of).toList();

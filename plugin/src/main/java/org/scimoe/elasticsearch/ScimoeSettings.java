@@ -19,6 +19,12 @@ public final class ScimoeSettings {
     /** ONNX Runtime threads per inference; 0 = ONNX Runtime's default (all cores). */
     public static final Setting<Integer> THREADS = Setting.intSetting("scimoe.threads", 0, 0, Property.NodeScope);
 
+    /**
+     * Whether ONNX Runtime's idle inference threads spin-wait for the next task. Its default (spinning) suits one job alone
+     * on a machine; on a node, spinning threads take the cores that HTTP, search and indexing need between inferences.
+     */
+    public static final Setting<Boolean> SPINNING = Setting.boolSetting("scimoe.inference.spinning", false, Property.NodeScope);
+
     /** Most padded tokens in one inference batch: bounds the memory a batch takes. */
     public static final Setting<Integer> TOKEN_BUDGET = Setting.intSetting("scimoe.batch.token_budget",
             EncoderOptions.DEFAULTS.tokenBudget(), 1, Property.NodeScope);
@@ -72,7 +78,7 @@ public final class ScimoeSettings {
     }
 
     public static List<Setting<?>> all() {
-        List<Setting<?>> all = new java.util.ArrayList<>(List.of(DEVICE, THREADS, TOKEN_BUDGET, MAX_BATCH, POOL_SIZE, QUERY_POOL_SIZE,
+        List<Setting<?>> all = new java.util.ArrayList<>(List.of(DEVICE, THREADS, SPINNING, TOKEN_BUDGET, MAX_BATCH, POOL_SIZE, QUERY_POOL_SIZE,
                 MODEL_DIRS, QUERY_CACHE_SIZE));
         all.addAll(loadSettings());
         return all;
@@ -82,6 +88,7 @@ public final class ScimoeSettings {
         return EncoderOptions.DEFAULTS
                 .withDevice(DeviceRequest.parse(DEVICE.get(settings)))
                 .withThreads(THREADS.get(settings))
+                .withSpinning(SPINNING.get(settings))
                 .withBatching(TOKEN_BUDGET.get(settings), MAX_BATCH.get(settings), EncoderOptions.DEFAULTS.sortByLength());
     }
 }

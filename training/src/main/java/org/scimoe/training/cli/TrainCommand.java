@@ -42,6 +42,8 @@ import org.scimoe.training.train.Validation;
 import org.scimoe.training.train.MultipleNegativesRankingLoss;
 import org.scimoe.training.train.PairBatch;
 import org.scimoe.training.train.PooledCache;
+import org.scimoe.training.train.PooledTexts;
+import org.scimoe.training.eval.PooledBlockTests;
 import org.scimoe.training.train.RetrievalValidation;
 import org.scimoe.training.train.Trainer;
 import org.scimoe.training.train.TrainingConfig;
@@ -98,6 +100,18 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--valid-benchmark", description = "sbmoe on cached vectors: a BEIR directory (e.g. pairs' valid-cite-KEY) whose "
             + "nDCG@10 through the block is measured at each validation and chooses the kept weights, instead of the pairs' validation loss")
     Path validBenchmark;
+
+    @Option(names = "--test-benchmark", paramLabel = "NAME=DIR",
+            description = "sbmoe on cached vectors: after training, test the kept block and the base side by side on this BEIR directory "
+                    + "(kNN nDCG@10, Recall@100, MRR@10 by the engine's evaluator on pooled vectors; OUT/test.json); repeatable")
+    Map<String, Path> testBenchmarks = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--test-qrels", paramLabel = "NAME=FILE", description = "the judgments of a --test-benchmark (default: its qrels/test.tsv)")
+    Map<String, Path> testQrels = new HashMap<>();
+
+    @Option(names = "--test-pairs", description = "sbmoe on cached vectors: after training, F1max of the base and the kept block on the "
+            + "labelled test pairs (OUT/test.json)")
+    boolean testPairs;
 
     @Option(names = "--preserve-weight", defaultValue = "0",
             description = "sbmoe on cached vectors: each batch also takes as many training documents of the domains that do not train "
@@ -187,6 +201,7 @@ final class TrainCommand implements Callable<Integer> {
     ModelOptions models;
 
     private RetrievalValidation retrieval;
+    private PooledTexts pooledTexts;
 
     @Spec
     CommandSpec spec;
@@ -240,6 +255,12 @@ final class TrainCommand implements Callable<Integer> {
                 });
                 pooled.putAll(poolTexts(model, trainer, titles, Role.QUERY));
                 preserved.addAll(titles.keySet());
+            }
+            testQrels.keySet().stream().filter(n -> !testBenchmarks.containsKey(n)).findFirst().ifPresent(n -> {
+                throw new InputException("--test-qrels " + n + ": no --test-benchmark of that name");
+            });
+            if ((!testBenchmarks.isEmpty() || testPairs) && !cached) {
+                throw new InputException("--test-benchmark and --test-pairs need an SB-MoE block on cached vectors (--variant sbmoe --freeze-encoder)");
             }
             if (validBenchmark != null && !cached) {
                 throw new InputException("--valid-benchmark needs an SB-MoE block on cached vectors (--variant sbmoe --freeze-encoder)");
@@ -321,6 +342,9 @@ final class TrainCommand implements Callable<Integer> {
             summary.put("updates", result.updates()).put("skippedSteps", result.skipped()).put("lastEpochMeanLoss", result.lastEpochMeanLoss())
                     .put("trainSeconds", result.nanos() / 1e9).put("examplesPerSecond", examples[0] / (result.nanos() / 1e9));
 
+            if (cached && (!testBenchmarks.isEmpty() || testPairs)) {
+                writeTests(model, trainer, data, json, err);
+            }
             BundleExporter.Spec bundleSpec = new BundleExporter.Spec(bundleName, "0.1.0", describe(modelSpec) + ", trained on " + pairs.getFileName(), summary.deepCopy());
             Path modelDir = out.resolve("model");
             MoeRecipe recipe = ModelExport.save(model, bundleSpec, null, modelDir, TensorArchive.DType.FLOAT16);
@@ -535,40 +559,35 @@ final class TrainCommand implements Callable<Integer> {
         return poolTexts(model, trainer, texts, Role.DOCUMENT);
     }
 
-    /**
-     * Pooled vectors of texts by key, through the pool cache when one is given: what the file lacks is
-     * pooled and added to it (the file belongs to one base encoder and token limit).
-     */
+    /** The held-out tests of the kept block and of the base, on pooled vectors, into OUT/test.json. */
+    private void writeTests(MoeEncoder model, Trainer trainer, PairDataset data, ObjectMapper json, java.io.PrintWriter err) throws IOException {
+        Map<String, PooledBlockTests.Benchmark> benchmarks = new java.util.LinkedHashMap<>();
+        testBenchmarks.forEach((name, dir) -> benchmarks.put(name, new PooledBlockTests.Benchmark(dir, testQrels.get(name))));
+        PooledBlockTests tests = new PooledBlockTests(benchmarks, testPairs ? data.labelled().get(Split.TEST) : List.of(), data.docs());
+        ObjectNode result = tests.run(model.base().manifest(), pooledTexts(model, trainer), model::head, model.parameters()::scope,
+                json.createObjectNode(), err);
+        Files.writeString(out.resolve("test.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(result) + "\n");
+    }
+
+    /** Pooled vectors of texts by key, through the pool cache when one is given (see {@link PooledTexts}). */
     private Map<String, float[]> poolTexts(MoeEncoder model, Trainer trainer, Map<String, String> texts, Role role) {
-        var err = spec.commandLine().getErr();
-        Map<String, float[]> saved = new HashMap<>();
-        if (poolCache != null && Files.isRegularFile(poolCache)) {
-            saved.putAll(PooledCache.read(poolCache));
-            if (saved.keySet().containsAll(texts.keySet())) {
-                err.printf("pooled vectors of %d texts read from %s%n", texts.size(), poolCache);
-                return saved;
-            }
-            err.printf("%s holds %d of the %d texts: pooling the rest%n", poolCache, texts.keySet().stream().filter(saved::containsKey).count(),
-                    texts.size());
+        return pooledTexts(model, trainer).byKey(texts, role);
+    }
+
+    /** The store of the frozen base encoder's pooled vectors, made on first use. */
+    private PooledTexts pooledTexts(MoeEncoder model, Trainer trainer) {
+        if (pooledTexts == null) {
+            var err = spec.commandLine().getErr();
+            EncoderOptions options = EncoderOptions.DEFAULTS.withDevice(DeviceRequest.parse(models.device)).withThreads(models.threads);
+            pooledTexts = new PooledTexts(poolCache, (texts, role) -> {
+                long t0 = System.nanoTime();
+                return poolWithEngine
+                        ? PooledCache.poolWithEngine(model.base(), texts, role, options, done -> err.printf(Locale.ROOT,
+                                "  pooled %d/%d (%.0f texts/s)%n", done, texts.size(), done / ((System.nanoTime() - t0) / 1e9)))
+                        : PooledCache.pool(model, trainer.tokenizer(), texts, role, 16);
+            }, err);
         }
-        List<String> order = texts.keySet().stream().filter(id -> !saved.containsKey(id)).toList();
-        err.printf("caching pooled vectors of %d texts (encoder frozen)...%n", order.size());
-        long t0 = System.nanoTime();
-        List<String> missing = order.stream().map(texts::get).toList();
-        float[][] vectors = poolWithEngine
-                ? PooledCache.poolWithEngine(model.base(), missing, role,
-                        EncoderOptions.DEFAULTS.withDevice(DeviceRequest.parse(models.device)).withThreads(models.threads),
-                        done -> err.printf(Locale.ROOT, "  pooled %d/%d (%.0f texts/s)%n", done, missing.size(), done / ((System.nanoTime() - t0) / 1e9)))
-                : PooledCache.pool(model, trainer.tokenizer(), missing, role, 16);
-        err.printf("cached in %.0f s%n", (System.nanoTime() - t0) / 1e9);
-        Map<String, float[]> out = new HashMap<>(saved);
-        for (int i = 0; i < order.size(); i++) {
-            out.put(order.get(i), vectors[i]);
-        }
-        if (poolCache != null) {
-            PooledCache.write(poolCache, out);
-        }
-        return out;
+        return pooledTexts;
     }
 
     /** Fits the domain router on training documents (validation documents measure it) and adds it to the saved model. */

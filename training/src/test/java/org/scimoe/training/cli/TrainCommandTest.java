@@ -53,6 +53,40 @@ class TrainCommandTest {
         assertTrue(new ObjectMapper().readTree(eval).has("All"), eval);
     }
 
+    @Test
+    void testsAnSbMoeBlockAndItsBaseSideBySideOnPooledVectors() throws Exception {
+        Path cacm = Path.of("src/test/resources/cacm-slice");
+        Path medline = Path.of("../src/test/resources/beir-medline-slice");
+        Path pairs = tmp.resolve("pairs");
+        run("pairs", "--out", pairs.toString(), "--collection", "computing=" + cacm, "--citations", "computing=" + cacm.resolve("citations.tsv"),
+                "--collection", "medicine=" + medline, "--train-queries", "0.7");
+        Path out = tmp.resolve("sbmoe");
+        String models = TestBundles.root().toString();
+        run("train", "--pairs", pairs.toString(), "--out", out.toString(), "--variant", "sbmoe", "--freeze-encoder", "--experts", "2",
+                "--pool-with-engine", "--steps", "3", "--batch", "8", "--warmup", "1", "--pairs-per-domain", "16", "--name", "tiny-sbmoe",
+                "--models-dir", models, "--model", TestBundles.FP32, "--device", "cpu", "--threads", "2",
+                "--test-benchmark", "medline=" + medline, "--test-pairs");
+
+        JsonNode test = new ObjectMapper().readTree(Files.readString(out.resolve("test.json")));
+        for (String side : List.of("base", "block")) {
+            assertTrue(test.path(side).path("medline").path("queries").asInt() > 0, side + ": " + test);
+            assertTrue(test.path(side).path("f1max").has("All"), side + ": " + test);
+        }
+        // the base side is the base bundle as `scimoe eval` sees it: same index, search and metrics, vectors from the pool
+        org.scimoe.eval.ModeScores engine;
+        try (org.scimoe.embed.OnnxEncoder encoder = org.scimoe.embed.OnnxEncoder.load(TestBundles.bundle(TestBundles.FP32),
+                org.scimoe.embed.EncoderOptions.DEFAULTS.withDevice(org.scimoe.runtime.DeviceRequest.CPU))) {
+            engine = new org.scimoe.eval.RetrievalEvaluator(encoder, null).evaluate(org.scimoe.eval.BeirCollection.load(medline),
+                    java.util.Set.of(org.scimoe.lucene.SearchMode.KNN), null).get(org.scimoe.lucene.SearchMode.KNN);
+        }
+        assertEquals(engine.ndcgAt10(), test.path("base").path("medline").path("ndcg10").asDouble(), 1e-3, test.toString());
+        assertEquals(engine.recallAt100(), test.path("base").path("medline").path("recall100").asDouble(), 1e-3, test.toString());
+
+        assertNotEquals(0, TrainMainAccess.run(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), "train", "--pairs",
+                pairs.toString(), "--out", tmp.resolve("bad").toString(), "--variant", "shared", "--steps", "1", "--models-dir", models,
+                "--test-benchmark", "medline=" + medline), "tests on pooled vectors need an SB-MoE block on a frozen encoder");
+    }
+
     private static String run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
