@@ -20,10 +20,11 @@ public final class ScimoeSettings {
     public static final Setting<Integer> THREADS = Setting.intSetting("scimoe.threads", 0, 0, Property.NodeScope);
 
     /**
-     * Whether ONNX Runtime's idle inference threads spin-wait for the next task. Its default (spinning) suits one job alone
-     * on a machine; on a node, spinning threads take the cores that HTTP, search and indexing need between inferences.
+     * Whether ONNX Runtime's idle inference threads spin-wait for the next task (its default) or sleep. Spinning threads
+     * could take cores that HTTP and search need; on the 2-core benchmark node turning it off changed nothing measurable
+     * (BENCHMARKS.md), so ONNX Runtime's default stays.
      */
-    public static final Setting<Boolean> SPINNING = Setting.boolSetting("scimoe.inference.spinning", false, Property.NodeScope);
+    public static final Setting<Boolean> SPINNING = Setting.boolSetting("scimoe.inference.spinning", true, Property.NodeScope);
 
     /** Most padded tokens in one inference batch: bounds the memory a batch takes. */
     public static final Setting<Integer> TOKEN_BUDGET = Setting.intSetting("scimoe.batch.token_budget",

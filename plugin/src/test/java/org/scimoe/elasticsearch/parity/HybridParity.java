@@ -89,16 +89,22 @@ public final class HybridParity {
                      "index_options": {"type": "hnsw", "m": 16, "ef_construction": 100}}}}}""");
         call("PUT", "/_ingest/pipeline/parity", """
                 {"processors": [{"scimoe_embed": {"field": "passage", "target_field": "embedding", "model": "%s"}}]}""".formatted(MODEL));
-        StringBuilder bulk = new StringBuilder();
-        for (AbstractDoc d : collection.corpus()) {
-            bulk.append("{\"index\":{\"_id\":").append(quote(d.id())).append("}}\n")
-                    .append("{\"title\":").append(quote(d.title() == null ? "" : d.title()))
-                    .append(",\"text\":").append(quote(d.text() == null ? "" : d.text()))
-                    .append(",\"passage\":").append(quote(d.embeddingText())).append("}\n");
-        }
-        String result = call("POST", "/parity/_bulk?pipeline=parity&refresh=true&filter_path=errors", bulk.toString());
-        if (!result.contains("\"errors\":false")) {
-            throw new IllegalStateException("bulk indexing failed: " + result);
+        // bulks of 200: one request at a time stays well inside the node's inference queue (scimoe.inference.queue_size)
+        List<AbstractDoc> docs = collection.corpus();
+        for (int from = 0; from < docs.size(); from += 200) {
+            StringBuilder bulk = new StringBuilder();
+            for (AbstractDoc d : docs.subList(from, Math.min(docs.size(), from + 200))) {
+                bulk.append("{\"index\":{\"_id\":").append(quote(d.id())).append("}}\n")
+                        .append("{\"title\":").append(quote(d.title() == null ? "" : d.title()))
+                        .append(",\"text\":").append(quote(d.text() == null ? "" : d.text()))
+                        .append(",\"passage\":").append(quote(d.embeddingText())).append("}\n");
+            }
+            boolean last = from + 200 >= docs.size();
+            String result = call("POST", "/parity/_bulk?pipeline=parity&filter_path=errors,items.*.error" + (last ? "&refresh=true" : ""),
+                    bulk.toString());
+            if (!result.contains("\"errors\":false")) {
+                throw new IllegalStateException("bulk indexing failed: " + result.substring(0, Math.min(2000, result.length())));
+            }
         }
     }
 

@@ -50,7 +50,9 @@ public final class PooledCache {
 
     /** Writes vectors by document id (binary: count, width, then id and floats per document). */
     public static void write(java.nio.file.Path file, java.util.Map<String, float[]> vectors) {
-        try (var out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(file)))) {
+        // written beside it, then moved over it: a process killed while writing leaves the previous file whole
+        java.nio.file.Path partial = file.resolveSibling(file.getFileName() + ".partial");
+        try (var out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(partial)))) {
             out.writeInt(vectors.size());
             out.writeInt(vectors.isEmpty() ? 0 : vectors.values().iterator().next().length);
             for (var e : vectors.entrySet()) {
@@ -59,6 +61,11 @@ public final class PooledCache {
                     out.writeFloat(f);
                 }
             }
+        } catch (java.io.IOException e) {
+            throw new ScimoeException("cannot write pooled vectors to " + partial + ": " + e.getMessage(), e);
+        }
+        try {
+            java.nio.file.Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (java.io.IOException e) {
             throw new ScimoeException("cannot write pooled vectors to " + file + ": " + e.getMessage(), e);
         }

@@ -26,16 +26,25 @@ public final class PooledTexts {
         float[][] pool(List<String> texts, Role role);
     }
 
+    /** Texts pooled between two saves of the cache file, by default. */
+    static final int SAVE_EVERY = 4096;
+
     private final Path file;
     private final Pooler pooler;
     private final PrintWriter log;
+    private final int saveEvery;
     private Map<String, float[]> store;
 
     /** @param file the cache file, or null to keep vectors in memory only */
     public PooledTexts(Path file, Pooler pooler, PrintWriter log) {
+        this(file, pooler, log, SAVE_EVERY);
+    }
+
+    PooledTexts(Path file, Pooler pooler, PrintWriter log, int saveEvery) {
         this.file = file;
         this.pooler = pooler;
         this.log = log;
+        this.saveEvery = saveEvery;
     }
 
     /** The vectors of {@code texts} (key → text), under the same keys; keys name texts, so one key is one text. */
@@ -45,13 +54,18 @@ public final class PooledTexts {
         if (!missing.isEmpty()) {
             log.printf("pooling %d of %d texts (%s)...%n", missing.size(), texts.size(), role.name().toLowerCase(java.util.Locale.ROOT));
             long t0 = System.nanoTime();
-            float[][] vectors = pooler.pool(missing.stream().map(texts::get).toList(), role);
-            for (int i = 0; i < missing.size(); i++) {
-                all.put(missing.get(i), vectors[i]);
-            }
-            log.printf("pooled in %.0f s%n", (System.nanoTime() - t0) / 1e9);
-            if (file != null) {
-                PooledCache.write(file, all);
+            // in parts, each saved when done: pooling with a large encoder takes an hour here, and a run cut short
+            // (a session's end, a crash) keeps what it pooled for the next one
+            for (int from = 0; from < missing.size(); from += saveEvery) {
+                List<String> part = missing.subList(from, Math.min(missing.size(), from + saveEvery));
+                float[][] vectors = pooler.pool(part.stream().map(texts::get).toList(), role);
+                for (int i = 0; i < part.size(); i++) {
+                    all.put(part.get(i), vectors[i]);
+                }
+                if (file != null) {
+                    PooledCache.write(file, all);
+                }
+                log.printf("pooled %d/%d (%.0f s)%n", from + part.size(), missing.size(), (System.nanoTime() - t0) / 1e9);
             }
         }
         Map<String, float[]> out = new HashMap<>(texts.size() * 2);

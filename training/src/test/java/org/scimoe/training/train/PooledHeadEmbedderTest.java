@@ -66,6 +66,32 @@ class PooledHeadEmbedderTest {
         assertEquals(3, reread.byText(probes, Role.DOCUMENT).length);
     }
 
+    @Test
+    void aPoolingCutShortKeepsTheFinishedPartsInTheCacheFile() {
+        Path cache = tmp.resolve("parts.bin");
+        PrintWriter log = new PrintWriter(new StringWriter());
+        List<String> texts = List.of("a", "b", "c", "d", "e");
+        int[] calls = {0};
+        PooledTexts dying = new PooledTexts(cache, (part, role) -> {
+            if (++calls[0] == 3) {
+                throw new IllegalStateException("the process dies here");
+            }
+            return part.stream().map(t -> new float[] {t.charAt(0), 1}).toArray(float[][]::new);
+        }, log, 2);
+        assertThrows(IllegalStateException.class, () -> dying.byText(texts, Role.DOCUMENT));
+        java.util.List<String> pooledAgain = new java.util.ArrayList<>();
+        PooledTexts resumed = new PooledTexts(cache, (part, role) -> {
+            pooledAgain.addAll(part);
+            return part.stream().map(t -> new float[] {t.charAt(0), 1}).toArray(float[][]::new);
+        }, log, 2);
+        float[][] vectors = resumed.byText(texts, Role.DOCUMENT);
+        assertEquals(List.of("e"), pooledAgain, "the two saved parts (a-b, c-d) are not pooled again");
+        for (int i = 0; i < texts.size(); i++) {
+            assertArrayEquals(new float[] {texts.get(i).charAt(0), 1}, vectors[i]);
+        }
+        assertFalse(java.nio.file.Files.exists(tmp.resolve("parts.bin.partial")), "the file is written beside and moved over");
+    }
+
     private static float[][] vectors(TextEmbedder embedder, List<String> texts, Role role) {
         return embedder.embed(texts.stream().map(EmbedInput::of).toList(), role).stream().map(Embedding::vector).toArray(float[][]::new);
     }
