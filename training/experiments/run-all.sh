@@ -8,7 +8,8 @@
 #   evaluate  pair metrics on the labelled test pairs (F1max etc. per domain and All); nDCG@10 / R@100 (kNN) on
 #             each citation-prediction benchmark (cite-*) and each classic collection with its held-out queries.
 # Results: training/target/experiments/runs/<variant>/{summary.json,train-log.jsonl,pairs-eval.json,ndcg-*.json}
-# Usage: training/experiments/run-all.sh [variant ...]      (STEPS=150 VALID=30 by default)
+# Usage: training/experiments/run-all.sh [variant ...]      (STEPS=150 VALID=30 by default; RESUME=1 continues runs from
+# their checkpoints; pooled vectors are kept in parts, so a pooling cut short goes on where it stopped)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 DATA=${SCIMOE_DATA:-../shared/data}
@@ -105,7 +106,8 @@ for v in "${ORDER[@]}"; do
     if [[ $v == sbmoe-* ]]; then base_args=("${POOLED[@]}"); elif [[ $recipe == cite-* ]]; then base_args=("${CITE[@]}" "${model[@]}"); else base_args=("${COMMON[@]}"); fi
     # libtorch has crashed a JVM (SIGSEGV in native code) a few times in thousands of updates: checkpoint every 250
     # updates and resume from the last checkpoint, at most 3 times (a resumed run equals an uninterrupted one).
-    resume=()
+    resume=() # RESUME=1: continue a run cut short (a session's end) from its last checkpoint
+    [ -n "${RESUME:-}" ] && [ -f "$run/checkpoint.bin" ] && resume=(--resume)
     : > "$run/train.err"
     for attempt in 1 2 3 4; do
       if ./scimoe-train train "${base_args[@]}" ${ARGS[$recipe]} --checkpoint-every 250 "${resume[@]}" --out "$run" --name "exp-$v" \

@@ -287,7 +287,7 @@ final class TrainCommand implements Callable<Integer> {
                     }
                 }
                 best = new BestWeights(model.parameters(), expertIndex);
-                best.offer(0, validate(validation, trainer, model, 0, log, json, err));
+                best.offer(trainer.updates(), validate(validation, trainer, model, trainer.updates(), log, json, err)); // a resumed run starts at its update
             }
             Validation validationRun = validation;
             BestWeights bestRun = best;
