@@ -12,8 +12,8 @@ SRC=$1; QUERIES=${2:-500}; ROUNDS=${3:-3}
 OUT=target/bench/vsearch
 rm -rf "$OUT" && mkdir -p "$OUT/lib"
 # a private copy of the engine jar, so a rebuild during the run cannot change it
-cp src/target/scimoe-core-*.jar "$OUT/lib/"
-CP="$(ls "$OUT"/lib/*.jar):$(tr ':' '\n' < cli/target/classpath.txt | grep -v scimoe-core | paste -sd:)"
+cp $(ls src/target/scimoe-core-*.jar | grep -v -- '-tests.jar$') "$OUT/lib/"
+CP="$(ls "$OUT"/lib/*.jar | paste -sd:):$(tr ':' '\n' < cli/target/classpath.txt | grep -v scimoe-core | paste -sd:)"
 run() { "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED "$@"; }
 for q in none int8 int4 binary; do
   run --add-modules jdk.incubator.vector -cp "$CP" bench/VectorSearchBench.java copy "$SRC" "$OUT/$q" "$q" 2>/dev/null

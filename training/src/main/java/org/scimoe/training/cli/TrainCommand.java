@@ -41,6 +41,7 @@ import org.scimoe.training.train.EpochBatches;
 import org.scimoe.training.train.Validation;
 import org.scimoe.training.train.MultipleNegativesRankingLoss;
 import org.scimoe.training.train.PairBatch;
+import org.scimoe.training.train.PairBatches;
 import org.scimoe.training.train.PooledCache;
 import org.scimoe.training.train.PooledTexts;
 import org.scimoe.training.eval.PooledBlockTests;
@@ -302,9 +303,9 @@ final class TrainCommand implements Callable<Integer> {
                 List<PairBatch> batches = new ArrayList<>();
                 Random sampler = new Random(seed * 1000L + epoch + 1);
                 for (EpochBatches.Batch b : EpochBatches.plan(train, batch, pairsPerDomain, domainPairs, minBatch, seed * 1000L + epoch)) {
-                    boolean[] excluded = maskKnownPositives ? excluded(b, known) : null;
-                    batches.add(cached ? pooledBatch(b, pooled, excluded, sample(preserved, b.anchors().size(), sampler))
-                            : textBatch(b, docs, modelSpec, domains, excluded));
+                    boolean[] excluded = maskKnownPositives ? PairBatches.excluded(b, known) : null;
+                    batches.add(cached ? PairBatches.pooledBatch(b, pooled, excluded, PairBatches.sample(preserved, b.anchors().size(), sampler))
+                            : PairBatches.textBatch(b, docs, modelSpec, domains, excluded));
                 }
                 return batches;
             }, new TrainingLoop.Options(epochs, steps, checkpointEvery, out.resolve("checkpoint.bin")), (epoch, r) -> {
@@ -377,9 +378,9 @@ final class TrainCommand implements Callable<Integer> {
             if (!domains.contains(b.domain()) || !trains(b.domain())) {
                 continue; // a domain that does not train needs no validation: its weights stay as they are
             }
-            boolean[] excluded = maskKnownPositives ? excluded(b, known) : null;
+            boolean[] excluded = maskKnownPositives ? PairBatches.excluded(b, known) : null;
             batches.computeIfAbsent(b.domain(), d -> new ArrayList<>())
-                    .add(cached ? pooledBatch(b, pooled, excluded) : textBatch(b, data.docs(), modelSpec, domains, excluded));
+                    .add(cached ? PairBatches.pooledBatch(b, pooled, excluded) : PairBatches.textBatch(b, data.docs(), modelSpec, domains, excluded));
         }
         // labelled pairs come as (positive, its negative): sample whole couples per domain
         List<org.scimoe.training.pairs.LabelledPair> all = data.labelled().get(Split.VALID);
@@ -473,28 +474,6 @@ final class TrainCommand implements Callable<Integer> {
                 + ", seed " + seed;
     }
 
-    private static PairBatch textBatch(EpochBatches.Batch b, Map<String, AbstractDoc> docs, ModelSpec spec, List<String> domains,
-                                       boolean[] excluded) {
-        List<String> anchors = b.anchors().stream().map(id -> docs.get(id).embeddingText()).toList();
-        List<String> positives = b.positives().stream().map(id -> docs.get(id).embeddingText()).toList();
-        if (spec.variant() != ModelSpec.Variant.DOMAIN_ROUTED) {
-            return new PairBatch.Texts(anchors, positives, null, null, excluded);
-        }
-        long[] ids = new long[anchors.size()];
-        java.util.Arrays.fill(ids, domains.indexOf(b.domain()));
-        return new PairBatch.Texts(anchors, positives, ids, ids.clone(), excluded);
-    }
-
-    private static PairBatch pooledBatch(EpochBatches.Batch b, Map<String, float[]> pooled, boolean[] excluded) {
-        return pooledBatch(b, pooled, excluded, List.of());
-    }
-
-    private static PairBatch pooledBatch(EpochBatches.Batch b, Map<String, float[]> pooled, boolean[] excluded, List<String> preserved) {
-        return new PairBatch.Pooled(b.anchors().stream().map(pooled::get).toArray(float[][]::new),
-                b.positives().stream().map(pooled::get).toArray(float[][]::new), excluded,
-                preserved.isEmpty() ? null : preserved.stream().map(pooled::get).toArray(float[][]::new));
-    }
-
     /** The validation benchmark's queries and corpus, pooled once by the base encoder (in the pool cache, under their own keys). */
     private RetrievalValidation retrievalValidation(MoeEncoder model, Trainer trainer, Path dir) {
         org.scimoe.eval.BeirCollection beir = org.scimoe.eval.BeirCollection.load(dir);
@@ -520,30 +499,6 @@ final class TrainCommand implements Callable<Integer> {
             }
         });
         return ids;
-    }
-
-    /** {@code n} ids drawn with replacement (none when the list is empty). */
-    private static List<String> sample(List<String> ids, int n, Random random) {
-        if (ids.isEmpty()) {
-            return List.of();
-        }
-        List<String> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            out.add(ids.get(random.nextInt(ids.size())));
-        }
-        return out;
-    }
-
-    /** Anchor i × positive j (i ≠ j) that are a known training pair. */
-    private static boolean[] excluded(EpochBatches.Batch b, Set<org.scimoe.training.pairs.DocPair> known) {
-        int n = b.anchors().size();
-        boolean[] mask = new boolean[n * n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                mask[i * n + j] = i != j && known.contains(new org.scimoe.training.pairs.DocPair(b.anchors().get(i), b.positives().get(j)));
-            }
-        }
-        return mask;
     }
 
     /** A frozen encoder's pooled vectors of every training document (and {@code extra} ones), computed once at the bundle's full length. */
