@@ -117,7 +117,11 @@ public final class ParameterStore implements AutoCloseable {
             throw new ScimoeException("parameter '" + name + "' has shape " + a.getShape() + ", the value "
                     + java.util.Arrays.toString(value.shape()));
         }
-        a.set(value.values());
+        // copied into the parameter's own storage: NDArray.set(float[]) would swap it for a Java buffer, leaving any
+        // tensor that still shares the old storage pointing at memory the collector frees (see Gradients.clear)
+        try (NDArray source = manager.create(value.values(), new Shape(value.shape()))) {
+            a.set(new ai.djl.ndarray.index.NDIndex(":"), source);
+        }
     }
 
     /**

@@ -29,6 +29,12 @@ final class Gradients {
 
     /** Zeroes gradients that may hold NaN or infinity. */
     static void clear(List<NDArray> grads) {
-        grads.forEach(g -> g.set(new float[Math.toIntExact(g.getShape().size())]));
+        // In place, in libtorch's memory. NDArray.set(float[]) would give the gradient a Java buffer as storage, owned
+        // by this step's array: once that array is closed and collected, the parameter's gradient points at freed
+        // memory and a later backward adds into it (the SIGSEGVs of training rounds 4 and 5; GradientsTest).
+        grads.forEach(g -> {
+            g.set(g.isNaN().logicalOr(g.isInfinite()), 0f);
+            g.muli(0);
+        });
     }
 }
