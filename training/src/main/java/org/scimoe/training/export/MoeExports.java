@@ -56,7 +56,7 @@ public final class MoeExports {
         return BundleExporter.write(graph, base, spec, routing, base.manifest().output(), dir);
     }
 
-    /** SB-MoE: mean pooling, then the gated expert block; the bundle outputs sentence vectors and the gate's weights. */
+    /** SB-MoE: the base's pooling (mean or CLS), then the gated expert block; the bundle outputs sentence vectors and the gate's weights. */
     public static ModelBundle sbMoe(ModelBundle base, SbMoeHead head, BundleExporter.Spec spec, Path dir) {
         return sbMoe(OnnxGraph.read(base.modelPath()), base, head, spec, dir);
     }
@@ -67,7 +67,7 @@ public final class MoeExports {
         if (b.output().kind() != OutputKind.TOKEN_EMBEDDINGS) {
             throw new ScimoeException("an SB-MoE block goes on an encoder that outputs token states; '" + b.name() + "' pools already");
         }
-        head.appendTo(graph, b.output().name(), b.inputs().attentionMask());
+        head.appendTo(graph, b.output().name(), b.inputs().attentionMask(), b.pooling());
         Routing routing = new Routing(Routing.Mode.GATE, null, Map.of(), null, head.pooling(), head.expertCount(), SbMoeHead.GATE_OUTPUT, null);
         return BundleExporter.write(graph, base, spec, routing, new BundleManifest.Output(SbMoeHead.OUTPUT, OutputKind.SENTENCE_EMBEDDING), dir);
     }

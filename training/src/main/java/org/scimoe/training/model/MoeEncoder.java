@@ -41,13 +41,13 @@ public final class MoeEncoder implements AutoCloseable {
         this.encoder = new BertEncoder(config, params, experts);
     }
 
-    /** Loads the base bundle's encoder (fp32, token-state output, mean pooling) and builds the variant on it. */
+    /** Loads the base bundle's encoder (fp32, token-state output, mean or CLS pooling) and builds the variant on it. */
     public static MoeEncoder load(ModelBundle base, ModelSpec spec) {
         if (base.manifest().output().kind() != OutputKind.TOKEN_EMBEDDINGS) {
             throw new ScimoeException("training needs an encoder that outputs token states; '" + base.manifest().name() + "' pools already");
         }
-        if (base.manifest().pooling() != org.scimoe.bundle.Pooling.MEAN) {
-            throw new ScimoeException("the trainer pools by mean; '" + base.manifest().name() + "' uses " + base.manifest().pooling());
+        if (base.manifest().pooling() != org.scimoe.bundle.Pooling.MEAN && base.manifest().pooling() != org.scimoe.bundle.Pooling.CLS) {
+            throw new ScimoeException("the trainer pools by mean or CLS; '" + base.manifest().name() + "' uses " + base.manifest().pooling());
         }
         BertGraph bert = new BertGraph(OnnxGraph.read(base.modelPath()));
         BertConfig config = BertConfig.read(bert);
@@ -147,7 +147,8 @@ public final class MoeEncoder implements AutoCloseable {
             ids = new DomainIds(domainIds, scope.create(domainIds, new Shape(domainIds.length)));
         }
         NDArray states = encoder.forward(scope, batch, ids, dropout);
-        return Ops.meanPool(states, batch.mask(scope));
+        // the base bundle's own pooling: mean over kept tokens, or the first ([CLS]) token's state (e.g. bge)
+        return base.manifest().pooling() == org.scimoe.bundle.Pooling.CLS ? Ops.clsPool(states) : Ops.meanPool(states, batch.mask(scope));
     }
 
     /** The SB-MoE block on pooled vectors; the identity for the other variants. */

@@ -31,6 +31,11 @@ final class Ops {
         return rate > 0 ? ai.djl.nn.norm.Dropout.dropout(x, rate, true).singletonOrThrow() : x;
     }
 
+    /** The first token's state of each row: [rows, tokens, d] to [rows, d] (CLS pooling). */
+    static NDArray clsPool(NDArray states) {
+        return states.get(new ai.djl.ndarray.index.NDIndex(":, 0, :"));
+    }
+
     /** Mean of the token states [rows, tokens, d] over the tokens the mask [rows, tokens] keeps. */
     static NDArray meanPool(NDArray states, NDArray mask) {
         NDArray m = mask.expandDims(2);

@@ -62,10 +62,21 @@ public record SbMoeHead(FloatTensor gateWeight, FloatTensor gateBias, List<FfnWe
      * [batch, tokens, d]; the graph's outputs become {@link #OUTPUT} [batch, d] and {@link #GATE_OUTPUT} [batch, N].
      */
     public void appendTo(OnnxGraph graph, String tokenStates, String attentionMask) {
+        appendTo(graph, tokenStates, attentionMask, org.scimoe.bundle.Pooling.MEAN);
+    }
+
+    /** As above, pooling as the base bundle does: mean over the kept tokens, or the first token's state (CLS). */
+    public void appendTo(OnnxGraph graph, String tokenStates, String attentionMask, org.scimoe.bundle.Pooling basePooling) {
         String s = "/sbmoe";
         int n = expertCount();
-        // Mean over the tokens the mask keeps (the same pooling the engine applies to token outputs).
-        String pooled = graph.meanPool(s + "/pool", tokenStates, attentionMask);
+        // the same pooling the engine applies to the base's token outputs
+        String pooled = switch (basePooling) {
+            case MEAN -> graph.meanPool(s + "/pool", tokenStates, attentionMask);
+            // token 0 of [batch, tokens, d]: Gather with index [0] keeps a length-1 axis, summed away
+            case CLS -> graph.reduceSum(s + "/pool", graph.op("Gather", s + "/cls", List.of(tokenStates,
+                    graph.int64Constant(s + "/cls/index", 0)), OnnxGraph.integer("axis", 1)), 1, false);
+            default -> throw new IllegalArgumentException("an SB-MoE block pools by mean or CLS, not " + basePooling);
+        };
 
         String logits = graph.op("Add", s + "/gate", List.of(
                 graph.op("MatMul", s + "/gate", List.of(pooled, graph.constant(s + "/gate/weight", gateWeight))),

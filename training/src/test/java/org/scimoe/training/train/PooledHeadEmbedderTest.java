@@ -66,6 +66,39 @@ class PooledHeadEmbedderTest {
         assertEquals(3, reread.byText(probes, Role.DOCUMENT).length);
     }
 
+    /** A CLS-pooling base (bge-small): the trainer pools token 0 as the engine does, and the SB-MoE graph does too. */
+    @Test
+    void aClsPoolingBaseTrainsAndExportsWithItsOwnPooling() {
+        Djl.init();
+        ModelBundle base = TestBundles.bundle("bge-small-en-v1.5");
+        assertEquals(org.scimoe.bundle.Pooling.CLS, base.manifest().pooling());
+        List<DemoPairs.Pair> pairs = DemoPairs.load(6, 31);
+        List<String> probes = List.of("Boundary layer transition on a swept wing.", "Serum cholesterol in middle-aged men.");
+        PooledTexts pooled = new PooledTexts(null, (texts, role) -> PooledCache.poolWithEngine(base, texts, role, Djl.ENGINE, n -> {}),
+                new PrintWriter(new StringWriter()));
+        ModelSpec spec = ModelSpec.sbMoe(new SbMoeOptions(2, 32, GatePooling.ALL, true, 0.1f), false, 5);
+        TrainingConfig config = TrainingConfig.defaults().withLearningRates(1e-4f, 1e-2f).withSchedule(0, 0);
+        try (MoeEncoder model = MoeEncoder.load(base, spec); Trainer trainer = new Trainer(model, config)) {
+            // the trainer's own forward pools like the engine (the identity head: an untrained block is not the identity)
+            try (org.scimoe.training.model.BatchTokenizer tokenizer = new org.scimoe.training.model.BatchTokenizer(base, base.manifest().maxTokens());
+                 ai.djl.ndarray.NDManager scope = model.parameters().scope()) {
+                ai.djl.ndarray.NDArray x = model.pooled(scope, tokenizer.encode(probes, Role.DOCUMENT), null);
+                float[][] djl = org.scimoe.training.model.MoeEncoder.rows(x.div(x.norm(new int[] {-1}, true)));
+                assertTrue(Djl.maxDiff(djl, served(base, probes, Role.DOCUMENT)) < 1e-4, "CLS pooling in the trainer vs the engine");
+            }
+            float[][] a = pooled.byText(pairs.stream().map(DemoPairs.Pair::anchor).toList(), Role.QUERY);
+            float[][] p = pooled.byText(pairs.stream().map(DemoPairs.Pair::positive).toList(), Role.DOCUMENT);
+            for (int i = 0; i < 3; i++) {
+                assertFalse(trainer.step(new PairBatch.Pooled(a, p)).skipped());
+            }
+            ModelBundle exported = ModelExport.write(model, null, new BundleExporter.Spec("cls-check", "0.0.1", null, null), tmp.resolve("cls"));
+            PooledHeadEmbedder block = new PooledHeadEmbedder(base.manifest(), pooled, model::head, model.parameters()::scope);
+            for (Role role : Role.values()) { // bge prefixes queries: both roles
+                assertTrue(Djl.maxDiff(vectors(block, probes, role), served(exported, probes, role)) < 1e-4, role + ": CLS + block vs the bundle");
+            }
+        }
+    }
+
     @Test
     void aPoolingCutShortKeepsTheFinishedPartsInTheCacheFile() {
         Path cache = tmp.resolve("parts.bin");
