@@ -60,7 +60,7 @@ public class ScimoePlugin extends Plugin implements IngestPlugin, SearchPlugin, 
     protected ScimoePlugin(Settings settings, Path configPath, Path builtInModels) {
         this.settings = settings;
         ModelRegistry registry = new ModelRegistry(new BundleSources(modelSources(settings, configPath, builtInModels)),
-                ScimoeSettings.encoderOptions(settings));
+                ScimoeSettings.encoderOptions(settings), ScimoeSettings.QUERY_INFERENCE_THREADS.get(settings));
         this.service = new EmbeddingService(registry, settings);
     }
 

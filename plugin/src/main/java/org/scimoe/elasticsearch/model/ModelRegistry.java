@@ -33,13 +33,20 @@ public final class ModelRegistry implements AutoCloseable {
 
     private final BundleSources sources;
     private final EncoderOptions options;
+    private final int queryThreads;
     private final ConcurrentMap<String, ModelSlot> slots = new ConcurrentHashMap<>();
     private volatile List<BundleSources.Problem> problems;
     private volatile boolean closed;
 
     public ModelRegistry(BundleSources sources, EncoderOptions options) {
+        this(sources, options, 0);
+    }
+
+    /** @param queryThreads ONNX Runtime threads of a second session for query texts; 0: one session serves both roles */
+    public ModelRegistry(BundleSources sources, EncoderOptions options, int queryThreads) {
         this.sources = sources;
         this.options = options;
+        this.queryThreads = queryThreads;
         BundleSources.Scan scan = sources.scan(true);
         scan.bundles().forEach((name, found) -> slots.put(name, new ModelSlot(found, this::load)));
         this.problems = scan.problems();
@@ -47,7 +54,12 @@ public final class ModelRegistry implements AutoCloseable {
 
     /** Bundles from plain directories (tests and tools; no built-in folder). */
     public ModelRegistry(List<Path> roots, EncoderOptions options) {
-        this(new BundleSources(roots.stream().map(p -> ModelSource.operator(p.getFileName().toString(), p)).toList()), options);
+        this(roots, options, 0);
+    }
+
+    /** As above, with a query session of {@code queryThreads} threads (0: none). */
+    public ModelRegistry(List<Path> roots, EncoderOptions options, int queryThreads) {
+        this(new BundleSources(roots.stream().map(p -> ModelSource.operator(p.getFileName().toString(), p)).toList()), options, queryThreads);
     }
 
     /** The bundle on disk (manifest, tokenizer), without loading its encoder. Throws naming the bundle when unknown or failed. */
@@ -136,7 +148,7 @@ public final class ModelRegistry implements AutoCloseable {
     private TextEmbedder load(BundleSources.Found found) throws ModelSlot.LoadFailed {
         long start = System.nanoTime();
         try {
-            TextEmbedder encoder = PluginClassLoaderScope.call(() -> OnnxEncoder.load(found.bundle(), options));
+            TextEmbedder encoder = PluginClassLoaderScope.call(() -> open(found));
             LOG.info("scimoe: opened model [{}] version [{}] from [{}] on {} in {} ms", found.bundle().name(),
                     found.bundle().manifest().version(), found.source().label(), encoder.device(), (System.nanoTime() - start) / 1_000_000);
             return encoder;
@@ -145,6 +157,20 @@ public final class ModelRegistry implements AutoCloseable {
             // one escaping would kill the node, so every failure becomes this bundle's reason.
             LOG.warn("scimoe: model [" + found.bundle().name() + "] from [" + found.source().label() + "] cannot be used", t);
             throw new ModelSlot.LoadFailed(sources.redactor().redact(t.getClass().getSimpleName() + ": " + t.getMessage()));
+        }
+    }
+
+    /** The bundle's encoder: with {@code queryThreads} > 0, a second session with that many threads serves query texts. */
+    private TextEmbedder open(BundleSources.Found found) {
+        OnnxEncoder documents = OnnxEncoder.load(found.bundle(), options);
+        if (queryThreads <= 0 || documents.device().name().startsWith("cuda")) {
+            return documents; // one session for both roles (a GPU session serves concurrent work itself)
+        }
+        try {
+            return new QuerySessionEncoder(documents, OnnxEncoder.load(found.bundle(), options.withThreads(queryThreads)));
+        } catch (RuntimeException | Error e) {
+            documents.close();
+            throw e;
         }
     }
 
