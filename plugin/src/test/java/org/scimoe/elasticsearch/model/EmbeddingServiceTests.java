@@ -33,7 +33,9 @@ public class EmbeddingServiceTests extends ESTestCase {
 
     private void start(Settings extra) {
         Settings settings = Settings.builder().put("node.name", "test").put(ScimoeSettings.DEVICE.getKey(), "cpu")
-                .put(ScimoeSettings.THREADS.getKey(), 2).put(extra).build();
+                .put(ScimoeSettings.THREADS.getKey(), 2)
+                .put(ScimoeSettings.QUERY_POOL_SIZE.getKey(), 1) // one query thread, so a blocked pool makes a text wait
+                .put(extra).build();
         threadPool = new TestThreadPool("scimoe-test", InferencePool.builders(settings).toArray(new org.elasticsearch.threadpool.ExecutorBuilder<?>[0]));
         service = new EmbeddingService(new ModelRegistry(List.of(ScimoeTestBundles.dir()), ScimoeSettings.encoderOptions(settings)), settings);
         service.bind(threadPool);
