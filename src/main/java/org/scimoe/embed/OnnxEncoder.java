@@ -95,12 +95,7 @@ public final class OnnxEncoder implements TextEmbedder {
 
     @Override
     public void check(EmbedInput input) {
-        if (input == null || input.text() == null) {
-            throw new InvalidInputException("text", "is missing");
-        }
-        if (input.text().isBlank()) {
-            throw new InvalidInputException("text", "is empty");
-        }
+        EmbedInput.requireText(input);
         expertOf(input.domain());
     }
 

@@ -2,7 +2,6 @@ package org.scimoe.training.eval;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,6 +16,7 @@ import org.scimoe.embed.Role;
 import org.scimoe.embed.TextEmbedder;
 import org.scimoe.runtime.Device;
 import org.scimoe.training.train.PooledTexts;
+import org.scimoe.training.train.Trainer;
 
 /**
  * A {@link TextEmbedder} for an SB-MoE block on a frozen encoder, built from the base encoder's pooled
@@ -71,13 +71,9 @@ public final class PooledHeadEmbedder implements TextEmbedder {
         long t0 = System.nanoTime();
         float[][] base = pooled.byText(inputs.stream().map(EmbedInput::text).toList(), role);
         int d = base[0].length;
-        float[] flat = new float[base.length * d];
-        for (int r = 0; r < base.length; r++) {
-            System.arraycopy(base[r], 0, flat, r * d, d);
-        }
         float[] out;
         try (NDManager scope = scopes.get()) {
-            NDArray x = head.apply(scope.create(flat, new Shape(base.length, d)));
+            NDArray x = head.apply(Trainer.matrix(scope, base));
             out = x.div(x.norm(new int[] {-1}, true).maximum(1e-12f)).toFloatArray();
         }
         List<Embedding> embeddings = new ArrayList<>(base.length);
@@ -94,12 +90,7 @@ public final class PooledHeadEmbedder implements TextEmbedder {
 
     @Override
     public void check(EmbedInput input) {
-        if (input == null || input.text() == null) {
-            throw new InvalidInputException("text", "is missing");
-        }
-        if (input.text().isBlank()) {
-            throw new InvalidInputException("text", "is empty");
-        }
+        EmbedInput.requireText(input);
     }
 
     @Override

@@ -163,7 +163,8 @@ public final class Trainer implements AutoCloseable {
         return cos.mean().neg().add(1f);
     }
 
-    static NDArray matrix(NDManager m, float[][] rows) {
+    /** Rows of equal width as one [rows, d] array in {@code m}. */
+    public static NDArray matrix(NDManager m, float[][] rows) {
         int d = rows[0].length;
         float[] flat = new float[rows.length * d];
         for (int r = 0; r < rows.length; r++) {

@@ -26,11 +26,7 @@ class TrainCommandTest {
 
     @Test
     void trainsADomainRoutedModelWithARouterAndWritesItsBundle() throws Exception {
-        Path cacm = Path.of("src/test/resources/cacm-slice");
-        Path medline = Path.of("../src/test/resources/beir-medline-slice");
-        Path pairs = tmp.resolve("pairs");
-        run("pairs", "--out", pairs.toString(), "--collection", "computing=" + cacm, "--citations", "computing=" + cacm.resolve("citations.tsv"),
-                "--collection", "medicine=" + medline, "--train-queries", "0.7");
+        Path pairs = pairs();
         Path out = tmp.resolve("run");
         String models = TestBundles.root().toString();
         run("train", "--pairs", pairs.toString(), "--out", out.toString(), "--variant", "domain", "--steps", "2", "--batch", "4",
@@ -55,17 +51,13 @@ class TrainCommandTest {
 
     @Test
     void testsAnSbMoeBlockAndItsBaseSideBySideOnPooledVectors() throws Exception {
-        Path cacm = Path.of("src/test/resources/cacm-slice");
-        Path medline = Path.of("../src/test/resources/beir-medline-slice");
-        Path pairs = tmp.resolve("pairs");
-        run("pairs", "--out", pairs.toString(), "--collection", "computing=" + cacm, "--citations", "computing=" + cacm.resolve("citations.tsv"),
-                "--collection", "medicine=" + medline, "--train-queries", "0.7");
+        Path pairs = pairs();
         Path out = tmp.resolve("sbmoe");
         String models = TestBundles.root().toString();
         run("train", "--pairs", pairs.toString(), "--out", out.toString(), "--variant", "sbmoe", "--freeze-encoder", "--experts", "2",
                 "--pool-with-engine", "--steps", "3", "--batch", "8", "--warmup", "1", "--pairs-per-domain", "16", "--name", "tiny-sbmoe",
                 "--models-dir", models, "--model", TestBundles.FP32, "--device", "cpu", "--threads", "2",
-                "--test-benchmark", "medline=" + medline, "--test-pairs");
+                "--test-benchmark", "medline=" + MEDLINE, "--test-pairs");
 
         JsonNode test = new ObjectMapper().readTree(Files.readString(out.resolve("test.json")));
         for (String side : List.of("base", "block")) {
@@ -76,7 +68,7 @@ class TrainCommandTest {
         org.scimoe.eval.ModeScores engine;
         try (org.scimoe.embed.OnnxEncoder encoder = org.scimoe.embed.OnnxEncoder.load(TestBundles.bundle(TestBundles.FP32),
                 org.scimoe.embed.EncoderOptions.DEFAULTS.withDevice(org.scimoe.runtime.DeviceRequest.CPU))) {
-            engine = new org.scimoe.eval.RetrievalEvaluator(encoder, null).evaluate(org.scimoe.eval.BeirCollection.load(medline),
+            engine = new org.scimoe.eval.RetrievalEvaluator(encoder, null).evaluate(org.scimoe.eval.BeirCollection.load(MEDLINE),
                     java.util.Set.of(org.scimoe.lucene.SearchMode.KNN), null).get(org.scimoe.lucene.SearchMode.KNN);
         }
         assertEquals(engine.ndcgAt10(), test.path("base").path("medline").path("ndcg10").asDouble(), 1e-3, test.toString());
@@ -84,7 +76,18 @@ class TrainCommandTest {
 
         assertNotEquals(0, TrainMainAccess.run(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), "train", "--pairs",
                 pairs.toString(), "--out", tmp.resolve("bad").toString(), "--variant", "shared", "--steps", "1", "--models-dir", models,
-                "--test-benchmark", "medline=" + medline), "tests on pooled vectors need an SB-MoE block on a frozen encoder");
+                "--test-benchmark", "medline=" + MEDLINE), "tests on pooled vectors need an SB-MoE block on a frozen encoder");
+    }
+
+    private static final Path MEDLINE = Path.of("../src/test/resources/beir-medline-slice");
+
+    /** Pairs of two real slices: CACM citations as "computing", MEDLINE judgments as "medicine". */
+    private Path pairs() {
+        Path cacm = Path.of("src/test/resources/cacm-slice");
+        Path pairs = tmp.resolve("pairs");
+        run("pairs", "--out", pairs.toString(), "--collection", "computing=" + cacm, "--citations", "computing=" + cacm.resolve("citations.tsv"),
+                "--collection", "medicine=" + MEDLINE, "--train-queries", "0.7");
+        return pairs;
     }
 
     private static String run(String... args) {
