@@ -23,6 +23,11 @@ import org.scimoe.embed.TextEmbedder;
  * together in the next batch; with a batch wait, a drainer that finds fewer than a full batch also waits
  * until the oldest text has waited that long, so texts arriving a moment apart share a batch.
  * <p>
+ * With several drainers (threads), a drainer takes only its share of what waits (the waiting texts divided
+ * by the drainers, rounded up) and lets the next drainer start on the rest: on a CPU a batch costs about
+ * the sum of its texts, and every text in it waits for the whole batch, so one thread holding all the
+ * waiting texts while another sits idle is what made the tail of search latency (issue 10).
+ * <p>
  * The queue is bounded: a text that does not fit is refused at once with an
  * {@link EsRejectedExecutionException} (HTTP 429) naming the queue and the setting, instead of waiting
  * behind minutes of work. Each text is checked on its own first, so a bad one fails alone. A queued
@@ -157,6 +162,7 @@ public final class TextBatcher {
             }
             awaitCompany();
             List<Pending> batch = poll();
+            startDrainerIfNeeded(); // what this drainer left is the next drainer's share
             if (batch.isEmpty() == false) {
                 embedBatch(batch);
             }
@@ -190,15 +196,21 @@ public final class TextBatcher {
     }
 
     private List<Pending> poll() {
+        int limit = Math.min(config.maxBatch(), share(waiting.get(), config.maxDrainers()));
         List<Pending> batch = new ArrayList<>();
         Pending p;
-        while (batch.size() < config.maxBatch() && (p = queue.poll()) != null) {
+        while (batch.size() < limit && (p = queue.poll()) != null) {
             if (p.state.compareAndSet(QUEUED, TAKEN)) {
                 waiting.decrementAndGet();
                 batch.add(p);
             } // else abandoned: already answered, place already freed
         }
         return batch;
+    }
+
+    /** One drainer's part of the waiting texts: all of them with one drainer, an even split with several. */
+    static int share(int waiting, int drainers) {
+        return Math.max(1, (waiting + drainers - 1) / drainers);
     }
 
     private void embedBatch(List<Pending> batch) {

@@ -187,6 +187,41 @@ public class TextBatcherTests extends ESTestCase {
         }
     }
 
+    /**
+     * With two query threads a drainer takes its share of what waits and hands the rest to the other thread at once,
+     * instead of one thread embedding every waiting text while the other sits idle (the tail of issue 10's searches).
+     */
+    public void testSeveralDrainersSplitWhatWaits() throws Exception {
+        try (ModelRegistry registry = registry()) {
+            TextEmbedder encoder = registry.encoder("minilm-l6-v2");
+            ManualExecutor pool = new ManualExecutor();
+            TextBatcher batcher = new TextBatcher(registry, () -> pool,
+                    new TextBatcher.Config(Role.QUERY, "scimoe_query", "scimoe.query.queue_size", 100, 32, 2, 0));
+            List<String> texts = List.of("heat transfer", "transonic flow over a wing", "enzyme kinetics", "library catalogues",
+                    "fetal lung maturity", "information retrieval evaluation", "supersonic inlet", "citation analysis");
+            List<Answer> answers = new ArrayList<>();
+            for (String t : texts) {
+                Answer a = new Answer();
+                batcher.submit("minilm-l6-v2", EmbedInput.of(t), a);
+                answers.add(a);
+            }
+            assertThat("one drainer per thread was handed to the pool", pool.size(), equalTo(2));
+            long before = encoder.stats().texts();
+            pool.runOne();
+            assertThat("the first drainer embedded half of the 8 waiting texts", encoder.stats().texts() - before, equalTo(4L));
+            assertThat(batcher.waiting(), equalTo(4));
+            pool.runOne();
+            assertThat("the second drainer embedded half of the 4 left", encoder.stats().texts() - before, equalTo(6L));
+            pool.runAll();
+            assertThat(batcher.waiting(), equalTo(0));
+            assertThat(encoder.stats().texts() - before, equalTo(8L));
+            for (int i = 0; i < texts.size(); i++) {
+                float[] alone = encoder.embedOne(texts.get(i), null, Role.QUERY).vector();
+                assertArrayEquals(texts.get(i), alone, answers.get(i).embedding.vector(), 1e-5f);
+            }
+        }
+    }
+
     /** Closing (node shutdown) fails queued texts, refuses new ones, and says whether a batch may still be running. */
     public void testCloseFailsQueuedTextsAndWaitsForTheRunningBatch() throws Exception {
         try (ModelRegistry registry = registry()) {
@@ -223,6 +258,14 @@ public class TextBatcherTests extends ESTestCase {
         @Override
         public void execute(Runnable task) {
             tasks.add(task);
+        }
+
+        int size() {
+            return tasks.size();
+        }
+
+        void runOne() {
+            tasks.remove().run();
         }
 
         void runAll() {
