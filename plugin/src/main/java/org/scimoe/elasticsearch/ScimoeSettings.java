@@ -74,9 +74,13 @@ public final class ScimoeSettings {
     /** Most query texts waiting for inference (searches, {@code _embed} with role query); more are refused with 429. */
     public static final Setting<Integer> QUERY_QUEUE_SIZE = Setting.intSetting("scimoe.query.queue_size", 1000, 1, Property.NodeScope);
 
-    /** Most query texts embedded in one micro-batch; 1: every query text alone. */
-    public static final Setting<Integer> QUERY_MAX_BATCH = Setting.intSetting("scimoe.query.batch.max_size", 32, 1, 1024,
-            Property.NodeScope);
+    /**
+     * Most query texts embedded in one micro-batch; 1: every query text alone. The default is 1 unless the node asks
+     * for a GPU ({@code scimoe.device: cuda}, then 32): on a CPU a batch costs the sum of its texts and each of them
+     * waits for all, so micro-batches raised no throughput and lengthened the latency tail (BENCHMARKS.md, issue 10).
+     */
+    public static final Setting<Integer> QUERY_MAX_BATCH = Setting.intSetting("scimoe.query.batch.max_size",
+            s -> DeviceRequest.parse(DEVICE.get(s)).kind() == DeviceRequest.Kind.CUDA ? "32" : "1", 1, 1024, Property.NodeScope);
 
     /** How long a query text may wait for others to share its micro-batch (only while fewer than a full batch wait). */
     public static final Setting<TimeValue> QUERY_BATCH_WAIT = Setting.timeSetting("scimoe.query.batch.wait", TimeValue.timeValueMillis(2),

@@ -36,7 +36,9 @@ public class ScimoeLoadRestTests extends ScimoeRestTestCase {
     @Override
     protected Settings nodeSettings(int nodeOrdinal, Settings otherSettings) {
         return Settings.builder().put(super.nodeSettings(nodeOrdinal, otherSettings))
-                .put(ScimoeSettings.INFERENCE_QUEUE_SIZE.getKey(), QUEUE).build();
+                .put(ScimoeSettings.INFERENCE_QUEUE_SIZE.getKey(), QUEUE)
+                .put(ScimoeSettings.QUERY_MAX_BATCH.getKey(), 32) // micro-batches are opt-in on a CPU node
+                .build();
     }
 
     public void testBurstBeyondTheQueueGets429sEveryAcknowledgedDocumentIsIndexedAndSearchesAreAnswered() throws Exception {
@@ -118,7 +120,7 @@ public class ScimoeLoadRestTests extends ScimoeRestTestCase {
         assertThat(found, equalTo(acknowledged));
     }
 
-    /** 16 searches with distinct texts at once: fewer inference batches than texts (one query thread, micro-batches). */
+    /** 16 searches with distinct texts at once, micro-batches on: fewer inference batches than texts. */
     public void testConcurrentQueryTextsShareMicroBatches() throws Exception {
         call("PUT", "/_ingest/pipeline/scimoe", ScimoeSingleNodeRestTests.PIPELINE);
         call("PUT", "/few", ScimoeSingleNodeRestTests.MAPPING);
