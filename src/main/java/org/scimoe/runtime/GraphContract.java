@@ -2,7 +2,6 @@ package org.scimoe.runtime;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
-import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import java.util.ArrayList;
@@ -24,14 +23,9 @@ public final class GraphContract {
     private GraphContract() {}
 
     public static void check(BundleManifest manifest, OrtSession session) {
-        Map<String, NodeInfo> inputs;
-        Map<String, NodeInfo> outputs;
-        try {
-            inputs = session.getInputInfo();
-            outputs = session.getOutputInfo();
-        } catch (OrtException e) {
-            throw new BundleException("bundle '" + manifest.name() + "': cannot read the graph's signature: " + e.getMessage(), e);
-        }
+        GraphIo graph = GraphIo.of(session, "bundle '" + manifest.name() + "': ");
+        Map<String, NodeInfo> inputs = graph.inputs();
+        Map<String, NodeInfo> outputs = graph.outputs();
         List<String> problems = new ArrayList<>();
         Set<String> fed = new LinkedHashSet<>();
         expectInput(inputs, manifest.inputs().inputIds(), 2, "inputs.inputIds", fed, problems);

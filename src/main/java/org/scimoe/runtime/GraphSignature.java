@@ -2,7 +2,6 @@ package org.scimoe.runtime;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
-import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import java.util.ArrayList;
@@ -26,14 +25,9 @@ public record GraphSignature(BundleManifest.Inputs inputs, BundleManifest.Output
 
     /** @param outputName the output to use, or null to take the only float output of rank 3 (else rank 2) */
     public static GraphSignature infer(OrtSession session, String outputName) {
-        Map<String, NodeInfo> inputs;
-        Map<String, NodeInfo> outputs;
-        try {
-            inputs = session.getInputInfo();
-            outputs = session.getOutputInfo();
-        } catch (OrtException e) {
-            throw new BundleException("cannot read the graph's signature: " + e.getMessage(), e);
-        }
+        GraphIo graph = GraphIo.of(session, "");
+        Map<String, NodeInfo> inputs = graph.inputs();
+        Map<String, NodeInfo> outputs = graph.outputs();
         List<String> problems = new ArrayList<>();
         String ids = null;
         String mask = null;

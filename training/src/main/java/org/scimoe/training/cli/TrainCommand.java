@@ -254,7 +254,7 @@ final class TrainCommand implements Callable<Integer> {
                         titles.put("title:" + id, title);
                     }
                 });
-                pooled.putAll(poolTexts(model, trainer, titles, Role.QUERY));
+                pooled.putAll(pooledTexts(model, trainer).byKey(titles, Role.QUERY));
                 preserved.addAll(titles.keySet());
             }
             testQrels.keySet().stream().filter(n -> !testBenchmarks.containsKey(n)).findFirst().ifPresent(n -> {
@@ -484,8 +484,8 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, String> documentTexts = new java.util.LinkedHashMap<>();
         queryIds.forEach(id -> queryTexts.put(key + "q:" + id, beir.queries().get(id)));
         beir.corpus().forEach(d -> documentTexts.put(key + "d:" + d.id(), d.embeddingText()));
-        Map<String, float[]> vectors = new HashMap<>(poolTexts(model, trainer, queryTexts, Role.QUERY));
-        vectors.putAll(poolTexts(model, trainer, documentTexts, Role.DOCUMENT));
+        Map<String, float[]> vectors = new HashMap<>(pooledTexts(model, trainer).byKey(queryTexts, Role.QUERY));
+        vectors.putAll(pooledTexts(model, trainer).byKey(documentTexts, Role.DOCUMENT));
         return new RetrievalValidation(queryIds, queryIds.stream().map(id -> vectors.get(key + "q:" + id)).toArray(float[][]::new),
                 documentIds, documentIds.stream().map(id -> vectors.get(key + "d:" + id)).toArray(float[][]::new), beir.qrels());
     }
@@ -511,7 +511,7 @@ final class TrainCommand implements Callable<Integer> {
         });
         Map<String, String> texts = new java.util.LinkedHashMap<>();
         ids.forEach(id -> texts.put(id, docs.get(id).embeddingText()));
-        return poolTexts(model, trainer, texts, Role.DOCUMENT);
+        return pooledTexts(model, trainer).byKey(texts, Role.DOCUMENT);
     }
 
     /** The held-out tests of the kept block and of the base, on pooled vectors, into OUT/test.json. */
@@ -522,11 +522,6 @@ final class TrainCommand implements Callable<Integer> {
         ObjectNode result = tests.run(model.base().manifest(), pooledTexts(model, trainer), model::head, model.parameters()::scope,
                 json.createObjectNode(), err);
         Files.writeString(out.resolve("test.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(result) + "\n");
-    }
-
-    /** Pooled vectors of texts by key, through the pool cache when one is given (see {@link PooledTexts}). */
-    private Map<String, float[]> poolTexts(MoeEncoder model, Trainer trainer, Map<String, String> texts, Role role) {
-        return pooledTexts(model, trainer).byKey(texts, role);
     }
 
     /** The store of the frozen base encoder's pooled vectors, made on first use. */
