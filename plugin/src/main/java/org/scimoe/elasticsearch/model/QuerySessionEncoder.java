@@ -1,7 +1,6 @@
 package org.scimoe.elasticsearch.model;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.scimoe.bundle.BundleManifest;
 import org.scimoe.embed.EmbedInput;
 import org.scimoe.embed.Embedding;
@@ -15,14 +14,11 @@ import org.scimoe.runtime.Device;
  * (bulk batches, one at a time), query texts on a session whose inference uses one core, so that several
  * searches' query texts are embedded side by side (the pool {@code scimoe_query} has a thread per core).
  * On a 2-core node that served 8 concurrent text searches 1.43× the queries/s of one all-core session
- * (BENCHMARKS.md). A query text that finds no other inference running takes the all-core session, so a lone
- * search is not slowed by running on one core. Both sessions load the same graph; closing this closes both.
+ * (BENCHMARKS.md). Both sessions load the same graph; closing this closes both.
  */
 final class QuerySessionEncoder implements TextEmbedder {
     private final TextEmbedder documents;
     private final TextEmbedder queries;
-    /** Inferences running on either session. */
-    private final AtomicInteger running = new AtomicInteger();
 
     QuerySessionEncoder(TextEmbedder documents, TextEmbedder queries) {
         this.documents = documents;
@@ -31,12 +27,7 @@ final class QuerySessionEncoder implements TextEmbedder {
 
     @Override
     public List<Embedding> embed(List<EmbedInput> inputs, Role role) {
-        boolean alone = running.incrementAndGet() == 1;
-        try {
-            return (role == Role.QUERY && alone == false ? queries : documents).embed(inputs, role);
-        } finally {
-            running.decrementAndGet();
-        }
+        return (role == Role.QUERY ? queries : documents).embed(inputs, role);
     }
 
     @Override
