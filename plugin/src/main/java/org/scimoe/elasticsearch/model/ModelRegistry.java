@@ -145,10 +145,10 @@ public final class ModelRegistry implements AutoCloseable {
         return new BundleException("unknown model '" + name + "'; available: " + new TreeSet<>(available));
     }
 
-    private TextEmbedder load(BundleSources.Found found) throws ModelSlot.LoadFailed {
+    private TextEmbedder load(BundleSources.Found found, boolean serving) throws ModelSlot.LoadFailed {
         long start = System.nanoTime();
         try {
-            TextEmbedder encoder = PluginClassLoaderScope.call(() -> open(found));
+            TextEmbedder encoder = PluginClassLoaderScope.call(() -> open(found, serving));
             LOG.info("scimoe: opened model [{}] version [{}] from [{}] on {} in {} ms", found.bundle().name(),
                     found.bundle().manifest().version(), found.source().label(), encoder.device(), (System.nanoTime() - start) / 1_000_000);
             return encoder;
@@ -160,10 +160,13 @@ public final class ModelRegistry implements AutoCloseable {
         }
     }
 
-    /** The bundle's encoder: with {@code queryThreads} > 0, a second session with that many threads serves query texts. */
-    private TextEmbedder open(BundleSources.Found found) {
+    /**
+     * The bundle's encoder: when serving with {@code queryThreads} > 0, a second session with that many threads serves
+     * query texts.
+     */
+    private TextEmbedder open(BundleSources.Found found, boolean serving) {
         OnnxEncoder documents = OnnxEncoder.load(found.bundle(), options);
-        if (queryThreads <= 0 || documents.device().name().startsWith("cuda")) {
+        if (serving == false || queryThreads <= 0 || documents.device().name().startsWith("cuda")) {
             return documents; // one session for both roles (a GPU session serves concurrent work itself)
         }
         try {

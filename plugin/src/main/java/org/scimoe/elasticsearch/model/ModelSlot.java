@@ -10,9 +10,12 @@ import org.scimoe.embed.TextEmbedder;
  * version without waiting (a reload swaps it in when the new version is fully loaded).
  */
 final class ModelSlot {
-    /** Opens a bundle fully (checksum, tokenizer, session, graph contract) or fails with a path-free reason. */
+    /**
+     * Opens a bundle fully (checksum, tokenizer, session, graph contract) or fails with a path-free reason. {@code serving}
+     * false is the start-up check: one session proves the bundle, a second one for query texts would only double its time.
+     */
     interface Loader {
-        TextEmbedder load(BundleSources.Found found) throws LoadFailed;
+        TextEmbedder load(BundleSources.Found found, boolean serving) throws LoadFailed;
     }
 
     /** Why a bundle could not be opened; the message is already free of the node's paths. */
@@ -45,7 +48,7 @@ final class ModelSlot {
                 return; // a request or a reload got here first
             }
             try {
-                loader.load(found).close();
+                loader.load(found, false).close();
                 state = State.READY;
             } catch (LoadFailed e) {
                 fail(e.getMessage());
@@ -70,7 +73,7 @@ final class ModelSlot {
                 throw failedException();
             }
             try {
-                current = new ModelVersion(loader.load(found), this::encoder);
+                current = new ModelVersion(loader.load(found, true), this::encoder);
                 state = State.LOADED;
                 return current;
             } catch (LoadFailed e) {
@@ -99,7 +102,7 @@ final class ModelSlot {
             }
             TextEmbedder fresh;
             try {
-                fresh = loader.load(replacement);
+                fresh = loader.load(replacement, true);
             } catch (LoadFailed e) {
                 ModelVersion serving = current;
                 if (serving == null) {
