@@ -2,6 +2,7 @@ package org.scimoe.training.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,7 @@ import org.scimoe.ScimoeException;
 
 /**
  * What one experiment run left in its directory (training/experiments/run-all.sh): summary.json,
- * train-log.jsonl, pairs-eval.json and ndcg-&lt;domain&gt;.json.
+ * train-log.jsonl, pairs-eval.json and ndcg-&lt;domain&gt;.json, or test.json for a run tested on pooled vectors.
  */
 public record RunResults(String name, Path dir, JsonNode summary, List<double[]> loss, Map<String, List<double[]>> validLoss, JsonNode pairs,
                          Map<String, JsonNode> retrieval) {
@@ -45,11 +46,37 @@ public record RunResults(String name, Path dir, JsonNode summary, List<double[]>
                     retrieval.put(domain, readJson(f));
                 });
             }
-            Path pairs = dir.resolve("pairs-eval.json");
-            return new RunResults(dir.getFileName().toString(), dir, summary, loss, validLoss, Files.isRegularFile(pairs) ? readJson(pairs) : null, retrieval);
+            Path pairsFile = dir.resolve("pairs-eval.json");
+            JsonNode pairs = Files.isRegularFile(pairsFile) ? readJson(pairsFile) : null;
+            Path test = dir.resolve("test.json");
+            if (Files.isRegularFile(test)) {
+                pairs = addPooledTests(readJson(test).path("block"), retrieval, pairs);
+            }
+            return new RunResults(dir.getFileName().toString(), dir, summary, loss, validLoss, pairs, retrieval);
         } catch (IOException e) {
             throw new ScimoeException("cannot read the run in " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A run tested on pooled vectors ({@code train --test-benchmark/--test-pairs}) keeps its block's figures in test.json
+     * instead of ndcg-*.json and pairs-eval.json: they are read into the same shape. Returns the pair figures.
+     */
+    private static JsonNode addPooledTests(JsonNode block, Map<String, JsonNode> retrieval, JsonNode pairs) {
+        block.fields().forEachRemaining(e -> {
+            if (!e.getKey().equals("f1max")) {
+                ObjectNode knn = JSON.createObjectNode();
+                knn.putObject("knn").put("ndcg@10", e.getValue().path("ndcg10").asDouble(Double.NaN))
+                        .put("recall@100", e.getValue().path("recall100").asDouble(Double.NaN));
+                retrieval.putIfAbsent(e.getKey(), knn);
+            }
+        });
+        if (pairs != null || !block.has("f1max")) {
+            return pairs;
+        }
+        ObjectNode fromTest = JSON.createObjectNode();
+        block.path("f1max").fields().forEachRemaining(e -> fromTest.putObject(e.getKey()).put("f1max", e.getValue().asDouble(Double.NaN)));
+        return fromTest;
     }
 
     private static JsonNode readJson(Path file) {

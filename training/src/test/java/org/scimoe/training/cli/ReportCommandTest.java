@@ -27,6 +27,11 @@ class ReportCommandTest {
                 "{\"step\":1,\"loss\":2.0}\n".repeat(10) + "{\"step\":10,\"valid\":{\"computing\":{\"loss\":1.5,\"f1max\":0.8}}}\n"
                         + "{\"step\":11,\"loss\":1.0}\n".repeat(10) + "{\"step\":20,\"valid\":{\"computing\":{\"loss\":1.2,\"f1max\":0.8}}}\n",
                 0.85, 0.45);
+        // A run tested on pooled vectors: its block's figures are in test.json only.
+        Files.createDirectories(runs.resolve("pooled"));
+        Files.writeString(runs.resolve("pooled").resolve("summary.json"), "{\"parameters\": 100}");
+        Files.writeString(runs.resolve("pooled").resolve("test.json"), "{\"base\": {}, \"block\": {\"computing\": {\"ndcg10\": 0.42, "
+                + "\"recall100\": 0.9}, \"f1max\": {\"computing\": 0.83, \"All\": 0.83}}}");
         Path out = tmp.resolve("report");
         StringWriter stdout = new StringWriter();
         StringWriter err = new StringWriter();
@@ -36,6 +41,8 @@ class ReportCommandTest {
         String tables = Files.readString(out.resolve("tables.md"));
         assertTrue(tables.contains("| shared | – | 0.8500 (+0.050) | – | – | – | 0.8500 (+0.050) |"), tables);
         assertTrue(tables.contains("| base | – | – | – | – | – | – | 0.4000 |"), tables);
+        assertTrue(tables.contains("| pooled | – | 0.8300 (+0.030) | – | – | – | 0.8300 (+0.030) |"), tables);
+        assertTrue(tables.contains("| pooled | – | – | – | – | – | – | 0.4200 (+0.020) |"), tables);
         assertTrue(tables.contains("| shared | 100 | 90 | 3 | 12 | 4.0 | 0.500 | – | – | – |") || tables.contains("| shared | 100 | 90 | 3 | 13 | 4.0 | 0.500 | – | – | – |"), tables);
         for (String png : new String[] {"loss.png", "f1max.png", "ndcg.png", "valid-loss.png"}) {
             assertTrue(Files.size(out.resolve(png)) > 1000, png);
