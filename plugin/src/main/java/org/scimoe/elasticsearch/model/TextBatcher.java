@@ -209,7 +209,7 @@ public final class TextBatcher {
     }
 
     /** One drainer's part of the waiting texts: all of them with one drainer, an even split with several. */
-    static int share(int waiting, int drainers) {
+    private static int share(int waiting, int drainers) {
         return Math.max(1, (waiting + drainers - 1) / drainers);
     }
 

@@ -169,14 +169,8 @@ public class TextBatcherTests extends ESTestCase {
             TextEmbedder encoder = registry.encoder("minilm-l6-v2");
             ManualExecutor pool = new ManualExecutor();
             TextBatcher batcher = new TextBatcher(registry, () -> pool, queries(100, 3));
-            List<String> texts = List.of("heat transfer", "transonic flow over a wing", "enzyme kinetics", "library catalogues",
-                    "fetal lung maturity", "information retrieval evaluation", "supersonic inlet", "citation analysis");
-            List<Answer> answers = new ArrayList<>();
-            for (String t : texts) {
-                Answer a = new Answer();
-                batcher.submit("minilm-l6-v2", EmbedInput.of(t), a);
-                answers.add(a);
-            }
+            List<String> texts = QUERY_TEXTS;
+            List<Answer> answers = submitAll(batcher, texts);
             long batchesBefore = encoder.stats().batches();
             pool.runAll();
             assertThat("8 texts in batches of at most 3", encoder.stats().batches() - batchesBefore, equalTo(3L));
@@ -197,14 +191,8 @@ public class TextBatcherTests extends ESTestCase {
             ManualExecutor pool = new ManualExecutor();
             TextBatcher batcher = new TextBatcher(registry, () -> pool,
                     new TextBatcher.Config(Role.QUERY, "scimoe_query", "scimoe.query.queue_size", 100, 32, 2, 0));
-            List<String> texts = List.of("heat transfer", "transonic flow over a wing", "enzyme kinetics", "library catalogues",
-                    "fetal lung maturity", "information retrieval evaluation", "supersonic inlet", "citation analysis");
-            List<Answer> answers = new ArrayList<>();
-            for (String t : texts) {
-                Answer a = new Answer();
-                batcher.submit("minilm-l6-v2", EmbedInput.of(t), a);
-                answers.add(a);
-            }
+            List<String> texts = QUERY_TEXTS;
+            List<Answer> answers = submitAll(batcher, texts);
             assertThat("one drainer per thread was handed to the pool", pool.size(), equalTo(2));
             long before = encoder.stats().texts();
             pool.runOne();
@@ -237,6 +225,20 @@ public class TextBatcherTests extends ESTestCase {
             assertTrue("nothing runs any more", batcher.close(0));
             assertTrue("no model was even loaded", registry.status().stream().noneMatch(m -> m.state() == ModelStatus.State.LOADED));
         }
+    }
+
+    private static final List<String> QUERY_TEXTS = List.of("heat transfer", "transonic flow over a wing", "enzyme kinetics",
+            "library catalogues", "fetal lung maturity", "information retrieval evaluation", "supersonic inlet", "citation analysis");
+
+    /** Submits each text as a query text of MiniLM; the answers in the texts' order. */
+    private static List<Answer> submitAll(TextBatcher batcher, List<String> texts) {
+        List<Answer> answers = new ArrayList<>();
+        for (String t : texts) {
+            Answer a = new Answer();
+            batcher.submit("minilm-l6-v2", EmbedInput.of(t), a);
+            answers.add(a);
+        }
+        return answers;
     }
 
     static TextBatcher.Config documents(int capacity, int maxBatch) {
